@@ -1,0 +1,50 @@
+# qrsvc: the two commands of the README, and the rest.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+STAMP := $(VENV)/.installed-$(shell cat setup.cfg pyproject.toml | cksum | cut -d' ' -f1)
+CATALOGS := $(wildcard qrsvc/*/translations/*/LC_MESSAGES/messages.po)
+COMPILED := $(CATALOGS:.po=.mo)
+
+.PHONY: demo test lint format bench translations extract-messages clean
+
+demo: $(STAMP) translations
+	$(BIN)/qrsvc db upgrade
+	$(BIN)/qrsvc demo
+	@echo "Serving on http://127.0.0.1:$(PORT)  (admin: http://127.0.0.1:$(PORT)/admin/login)"
+	$(BIN)/qrsvc run --host 127.0.0.1 --port $(PORT) --no-reload
+
+test: $(STAMP) translations
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: $(STAMP) translations
+	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+translations: $(COMPILED)
+
+%.mo: %.po $(STAMP)
+	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@
+
+# Each area keeps its own catalog: make extract-messages AREA=public
+extract-messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -o qrsvc/$(AREA)/translations/messages.pot qrsvc/$(AREA) templates/$(AREA)
+
+$(STAMP):
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+	find . -name '*.mo' -path '*/translations/*' -delete

@@ -1,0 +1,89 @@
+"""qrsvc: QR codes for relic signs and OCOP product traceability.
+
+The application factory lives here; everything else is found by its folder:
+``models/`` (data), ``public/`` (tourist and buyer pages), ``resolver/`` (GS1
+Digital Link), ``stamps/``, ``api/``, ``admin/``, ``generator/`` (print engine).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from qrsvc.config import ConfigError, load_config
+
+__all__ = ["ConfigError", "create_app", "PROJECT_ROOT"]
+
+#: The checkout the service runs from: templates/, static/ and printables/ sit here.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict[str, Any] | None = None, instance_path: str | None = None) -> Flask:
+    """Build the Flask application.
+
+    ``config`` overrides what the environment says (tests pass their database
+    URL and instance folder this way). Raises :class:`ConfigError` with a
+    one-line explanation when the configuration cannot work.
+    """
+    app = Flask(
+        __name__,
+        instance_path=instance_path,
+        instance_relative_config=True,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    load_config(app, config or {})
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    register_template_helpers(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the unbound extensions of :mod:`qrsvc.extensions` to ``app``."""
+    from qrsvc import extensions, i18n
+
+    extensions.init_app(app)
+    i18n.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    """Mount every area of the site."""
+    from qrsvc.admin import bp as admin_bp
+    from qrsvc.api import bp as api_bp
+    from qrsvc.errors import health_bp
+    from qrsvc.public import bp as public_bp
+    from qrsvc.resolver import bp as resolver_bp
+    from qrsvc.stamps.views import bp as stamps_bp
+
+    app.register_blueprint(health_bp)
+    app.register_blueprint(public_bp)
+    app.register_blueprint(resolver_bp)
+    app.register_blueprint(stamps_bp)
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+
+
+def register_errorhandlers(app: Flask) -> None:
+    """Answer errors as HTML pages, or as JSON under the API."""
+    from qrsvc.errors import handlers
+
+    handlers.init_app(app)
+
+
+def register_commands(app: Flask) -> None:
+    """Add the ``qrsvc`` sub-commands that need the application."""
+    from qrsvc.cli import commands
+
+    commands.init_app(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    """Filters and globals shared by every template."""
+    from qrsvc import templating
+
+    templating.init_app(app)

@@ -1,0 +1,133 @@
+"""Configuration from the environment (``QRSVC_*``, ``DATABASE_URL``, ``REDIS_URL``).
+
+Start-up refuses a configuration that cannot work and says why in one line
+(:class:`ConfigError`); the CLI and the WSGI entry point print that line instead
+of a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import Flask
+
+#: Database URL schemes we run on; everything else is refused at start-up.
+SUPPORTED_SCHEMES = {
+    "sqlite": "sqlite",
+    "postgresql": "postgresql+psycopg",
+    "postgresql+psycopg": "postgresql+psycopg",
+    "postgres": "postgresql+psycopg",
+}
+
+KEY_NAMES = {"SECRET_KEY": "QRSVC_SECRET_KEY", "STAMP_KEY": "QRSVC_STAMP_KEY"}
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot work; the message is one line for the operator."""
+
+
+def load_config(app: Flask, overrides: dict[str, Any]) -> None:
+    """Fill ``app.config`` from defaults, the environment and ``overrides``."""
+    env = os.environ
+    cfg = app.config
+    cfg.update(
+        QRSVC_ENV=env.get("QRSVC_ENV", "development"),
+        PUBLIC_URL=env.get("QRSVC_PUBLIC_URL", "http://127.0.0.1:5000"),
+        DATABASE_URL=env.get("DATABASE_URL", ""),
+        REDIS_URL=env.get("REDIS_URL", ""),
+        MEDIA_DIR=env.get("QRSVC_MEDIA_DIR", ""),
+        SECRET_KEY=env.get("QRSVC_SECRET_KEY", ""),
+        STAMP_KEY=env.get("QRSVC_STAMP_KEY", ""),
+        MAX_CONTENT_LENGTH=int(env.get("QRSVC_MAX_UPLOAD_MB", "25")) * 1024 * 1024,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_HTTPONLY=True,
+        WTF_CSRF_TIME_LIMIT=None,
+        JSON_SORT_KEYS=False,
+        SQLALCHEMY_TRACK_MODIFICATIONS=False,
+        RATELIMIT_HEADERS_ENABLED=True,
+    )
+    cfg.update(overrides)
+    production = cfg["QRSVC_ENV"] == "production"
+    cfg["PRODUCTION"] = production
+    if cfg["QRSVC_ENV"] not in ("development", "production"):
+        raise ConfigError(
+            f"QRSVC_ENV must be 'development' or 'production', not {cfg['QRSVC_ENV']!r}"
+        )
+
+    instance = Path(app.instance_path)
+    _ensure_writable(instance)
+    cfg["PUBLIC_URL"] = _public_url(cfg["PUBLIC_URL"])
+    cfg["SQLALCHEMY_DATABASE_URI"] = database_uri(cfg["DATABASE_URL"], instance)
+    cfg["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(cfg["SQLALCHEMY_DATABASE_URI"])
+    cfg["MEDIA_DIR"] = str(Path(cfg["MEDIA_DIR"]) if cfg["MEDIA_DIR"] else instance / "media")
+    for name, env_name in KEY_NAMES.items():
+        cfg[name] = cfg[name] or _instance_key(instance, name.lower(), env_name, production)
+    if production:
+        # Cookies only over HTTPS unless the operator explicitly says otherwise.
+        for name in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
+            cfg[name] = overrides.get(name, True)
+        cfg["DEBUG"] = False
+    cfg["RATELIMIT_STORAGE_URI"] = cfg.get("RATELIMIT_STORAGE_URI") or (
+        cfg["REDIS_URL"] or "memory://"
+    )
+
+
+def database_uri(url: str, instance: Path) -> str:
+    """Return the SQLAlchemy URL for ``url``; an empty one means SQLite under ``instance``."""
+    if not url:
+        return f"sqlite:///{instance / 'qrsvc.sqlite3'}"
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        raise ConfigError(f"DATABASE_URL is not a URL: {url.split('@')[-1]!r}")
+    driver = SUPPORTED_SCHEMES.get(scheme.lower())
+    if driver is None:
+        raise ConfigError(
+            f"DATABASE_URL scheme {scheme!r} is not supported; use sqlite:/// or postgresql://"
+        )
+    return f"{driver}://{rest}"
+
+
+def engine_options(uri: str) -> dict[str, Any]:
+    """Engine options suited to a web server on each database."""
+    if uri.startswith("sqlite"):
+        # Several gunicorn workers share the file: wait for the lock rather than fail.
+        return {"connect_args": {"timeout": 15, "check_same_thread": False}}
+    # pre_ping replaces connections that died with a server restart before use.
+    return {"pool_pre_ping": True, "pool_recycle": 1800, "pool_size": 5, "max_overflow": 10}
+
+
+def _public_url(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigError(f"QRSVC_PUBLIC_URL must be an http(s) URL, not {url!r}")
+    return url.rstrip("/")
+
+
+def _ensure_writable(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / ".write-test"
+        probe.write_text("ok")
+        probe.unlink()
+    except OSError as exc:
+        raise ConfigError(f"instance folder {folder} is not writable ({exc.strerror})") from None
+
+
+def _instance_key(instance: Path, name: str, env_name: str, production: bool) -> str:
+    """Read a key kept in the instance folder, creating it on first run in development.
+
+    Production must be given its keys explicitly so that a lost or fresh instance
+    folder can never silently change the keys that printed stamps were signed with.
+    """
+    if production:
+        raise ConfigError(f"{env_name} must be set in production mode")
+    path = instance / name
+    if not path.exists():
+        path.touch(mode=0o600)
+        path.write_text(secrets.token_urlsafe(48))
+    return path.read_text().strip()

@@ -1,0 +1,62 @@
+"""Language choice for pages and interface strings.
+
+Content may exist in any language (vi is the source, en is required for published
+relics, zh/ko/fr/... optional); interface strings come from the Flask-Babel
+catalogs, which exist for vi and en. Each area keeps its own catalog in
+``qrsvc/<area>/translations`` so areas can be translated independently.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, current_app, g, request
+
+#: Languages the interface itself is translated into.
+UI_LANGUAGES = ("vi", "en")
+#: Languages content may be written in, in the order the switcher lists them.
+CONTENT_LANGUAGES = ("vi", "en", "zh", "ko", "ja", "fr", "de", "ru")
+LANGUAGE_NAMES = {
+    "vi": "Tiếng Việt",
+    "en": "English",
+    "zh": "中文",
+    "ko": "한국어",
+    "ja": "日本語",
+    "fr": "Français",
+    "de": "Deutsch",
+    "ru": "Русский",
+}
+LANG_COOKIE = "lang"
+
+
+def init_app(app: Flask) -> None:
+    """Bind Flask-Babel with every area's catalog directory."""
+    from qrsvc.extensions import babel
+
+    package = Path(__file__).resolve().parent
+    dirs = sorted(str(p) for p in package.glob("*/translations") if p.is_dir())
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", "vi")
+    app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "Asia/Ho_Chi_Minh")
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(dirs) or "translations"
+    babel.init_app(app, locale_selector=ui_locale, timezone_selector=lambda: "Asia/Ho_Chi_Minh")
+
+
+def requested_language(available: tuple[str, ...] | list[str] = CONTENT_LANGUAGES) -> str:
+    """The language a visitor asked for, among ``available``.
+
+    Order of precedence: ``?lang=`` > the saved cookie > Accept-Language > vi.
+    """
+    for candidate in (request.args.get("lang"), request.cookies.get(LANG_COOKIE)):
+        if candidate and candidate.lower() in available:
+            return candidate.lower()
+    best = request.accept_languages.best_match(list(available))
+    return best or "vi"
+
+
+def ui_locale() -> str:
+    """The interface language: the content language when translated, else English."""
+    lang = getattr(g, "lang", None) or requested_language(CONTENT_LANGUAGES)
+    if lang in UI_LANGUAGES:
+        return lang
+    # A Korean visitor reads English buttons more easily than Vietnamese ones.
+    return "en" if lang != "vi" else current_app.config["BABEL_DEFAULT_LOCALE"]

@@ -1,0 +1,5 @@
+"""GS1 Digital Link resolver: /01/<gtin>[/10/<lot>[/21/<serial>]]."""
+
+from flask import Blueprint
+
+bp = Blueprint("resolver", __name__)

@@ -1,0 +1,88 @@
+"""Template filters and globals shared by every page."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta, timezone
+
+import markdown
+import nh3
+from flask import Flask, g
+from markupsafe import Markup
+
+from qrsvc.i18n import LANGUAGE_NAMES
+from qrsvc.models import localized
+
+VIETNAM_TZ = timezone(timedelta(hours=7), "ICT")
+
+#: Tags Markdown may produce that we keep; everything else (script, style, on*) goes.
+ALLOWED_TAGS = {
+    "p",
+    "br",
+    "strong",
+    "em",
+    "b",
+    "i",
+    "ul",
+    "ol",
+    "li",
+    "blockquote",
+    "h2",
+    "h3",
+    "h4",
+    "a",
+    "abbr",
+    "cite",
+    "q",
+    "sub",
+    "sup",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "hr",
+}
+
+
+def render_markdown(text: str | None) -> Markup:
+    """Markdown written by staff, rendered and sanitised (nh3) for the page."""
+    if not text:
+        return Markup("")
+    html = markdown.markdown(text, extensions=["tables", "sane_lists"], output_format="html")
+    clean = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes={"a": {"href", "title"}, "abbr": {"title"}, "th": {"scope"}},
+        url_schemes={"http", "https", "mailto", "tel", "geo"},
+        link_rel="noopener noreferrer",
+    )
+    return Markup(clean)  # noqa: S704 - sanitised by nh3 just above
+
+
+def local_time(value: datetime | None, fmt: str = "%d/%m/%Y %H:%M") -> str:
+    """A UTC datetime shown in Vietnam's local time."""
+    if value is None:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(VIETNAM_TZ).strftime(fmt)
+
+
+def short_date(value: date | None) -> str:
+    """A date as Vietnamese readers write it (dd/mm/yyyy)."""
+    return value.strftime("%d/%m/%Y") if value else ""
+
+
+def init_app(app: Flask) -> None:
+    """Register the filters and globals."""
+    app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.filters["localtime"] = local_time
+    app.jinja_env.filters["shortdate"] = short_date
+    app.jinja_env.globals["language_names"] = LANGUAGE_NAMES
+    app.jinja_env.policies["json.dumps_kwargs"] = {"ensure_ascii": False, "sort_keys": False}
+
+    @app.template_filter("loc")
+    def loc(value: dict[str, str] | None, lang: str | None = None) -> str:
+        """Per-language dict → text in the page's language (falls back to vi)."""
+        return localized(value, lang or getattr(g, "lang", "vi"))

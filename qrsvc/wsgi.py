@@ -1,0 +1,11 @@
+"""WSGI entry point for gunicorn: ``gunicorn qrsvc.wsgi:app``."""
+
+import sys
+
+from qrsvc import ConfigError, create_app
+
+try:
+    app = create_app()
+except ConfigError as exc:  # one line for the operator, not a traceback
+    print(f"qrsvc: configuration error: {exc}", file=sys.stderr)
+    sys.exit(2)
