@@ -1,0 +1,1 @@
+"""Anti-counterfeit stamps: runs, serial codes and signatures."""
