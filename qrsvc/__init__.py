@@ -59,9 +59,11 @@ def register_blueprints(app: Flask) -> None:
     from qrsvc.public import bp as public_bp
     from qrsvc.resolver import bp as resolver_bp
     from qrsvc.stamps.views import bp as stamps_bp
+    from qrsvc.trace import bp as trace_bp
 
     app.register_blueprint(health_bp)
     app.register_blueprint(public_bp)
+    app.register_blueprint(trace_bp)
     app.register_blueprint(resolver_bp)
     app.register_blueprint(stamps_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
@@ -78,8 +80,13 @@ def register_errorhandlers(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     """Add the ``qrsvc`` sub-commands that need the application."""
     from qrsvc.cli import commands
+    from qrsvc.printing import cli as printing_cli
+    from qrsvc.resolver import cli as resolver_cli
+    from qrsvc.stamps import cli as stamps_cli
+    from qrsvc.transfer import cli as transfer_cli
 
-    commands.init_app(app)
+    for area in (commands, printing_cli, stamps_cli, transfer_cli, resolver_cli):
+        area.init_app(app)
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -1,0 +1,1 @@
+"""Printing jobs: signs, labels and stamp sheets from the database, in the background."""

@@ -1,0 +1,5 @@
+"""Product and batch pages for buyers (traceability)."""
+
+from flask import Blueprint
+
+bp = Blueprint("trace", __name__)
