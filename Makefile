@@ -7,13 +7,15 @@ STAMP := $(VENV)/.installed-$(shell cat setup.cfg pyproject.toml | cksum | cut -
 CATALOGS := $(wildcard qrsvc/*/translations/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGS:.po=.mo)
 
-.PHONY: demo test lint format bench translations extract-messages clean
+.PHONY: demo test lint format bench install translations extract-messages clean
 
 demo: $(STAMP) translations
 	$(BIN)/qrsvc db upgrade
 	$(BIN)/qrsvc demo
 	@echo "Serving on http://127.0.0.1:$(PORT)  (admin: http://127.0.0.1:$(PORT)/admin/login)"
 	$(BIN)/qrsvc run --host 127.0.0.1 --port $(PORT) --no-reload
+
+install: $(STAMP) translations
 
 test: $(STAMP) translations
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -35,6 +35,11 @@ def create_app(config: dict[str, Any] | None = None, instance_path: str | None =
         static_folder=str(PROJECT_ROOT / "static"),
     )
     load_config(app, config or {})
+    if app.config["TRUSTED_PROXIES"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_prefix=n)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -45,10 +50,11 @@ def create_app(config: dict[str, Any] | None = None, instance_path: str | None =
 
 def register_extensions(app: Flask) -> None:
     """Bind the unbound extensions of :mod:`qrsvc.extensions` to ``app``."""
-    from qrsvc import extensions, i18n
+    from qrsvc import extensions, i18n, logs
 
     extensions.init_app(app)
     i18n.init_app(app)
+    logs.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

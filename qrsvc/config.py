@@ -42,7 +42,7 @@ def load_config(app: Flask, overrides: dict[str, Any]) -> None:
         MEDIA_DIR=env.get("QRSVC_MEDIA_DIR", ""),
         SECRET_KEY=env.get("QRSVC_SECRET_KEY", ""),
         STAMP_KEY=env.get("QRSVC_STAMP_KEY", ""),
-        MAX_CONTENT_LENGTH=int(env.get("QRSVC_MAX_UPLOAD_MB", "25")) * 1024 * 1024,
+        MAX_CONTENT_LENGTH=_int_env("QRSVC_MAX_UPLOAD_MB", 25) * 1024 * 1024,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         REMEMBER_COOKIE_HTTPONLY=True,
@@ -50,6 +50,8 @@ def load_config(app: Flask, overrides: dict[str, Any]) -> None:
         JSON_SORT_KEYS=False,
         SQLALCHEMY_TRACK_MODIFICATIONS=False,
         RATELIMIT_HEADERS_ENABLED=True,
+        # How many proxies (nginx) stand in front and set X-Forwarded-*; 0 trusts none.
+        TRUSTED_PROXIES=_int_env("QRSVC_TRUSTED_PROXIES", 0),
     )
     cfg.update(overrides)
     production = cfg["QRSVC_ENV"] == "production"
@@ -75,6 +77,15 @@ def load_config(app: Flask, overrides: dict[str, Any]) -> None:
     cfg["RATELIMIT_STORAGE_URI"] = cfg.get("RATELIMIT_STORAGE_URI") or (
         cfg["REDIS_URL"] or "memory://"
     )
+
+
+def _int_env(name: str, default: int) -> int:
+    value = os.environ.get(name, "")
+    if not value:
+        return default
+    if not value.isdigit():
+        raise ConfigError(f"{name} must be a whole number, not {value!r}")
+    return int(value)
 
 
 def database_uri(url: str, instance: Path) -> str:

@@ -1,0 +1,77 @@
+"""Structured logs to stdout, one JSON object a line, each with the request id.
+
+The request id comes from the proxy (``X-Request-ID``) when it is well-formed,
+otherwise it is made here; it is sent back so a visitor's report can be matched
+to the log line.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import sys
+import time
+import uuid
+
+from flask import Flask, Response, g, has_request_context, request
+
+REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+
+class JSONFormatter(logging.Formatter):
+    """Formats a record as one line of JSON."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if has_request_context():
+            entry["request_id"] = g.get("request_id", "")
+            entry["path"] = request.path
+        for key in ("status", "duration_ms", "method"):
+            if hasattr(record, key):
+                entry[key] = getattr(record, key)
+        if record.exc_info:
+            entry["error"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def init_app(app: Flask) -> None:
+    """Log JSON to stdout (outside tests) and tag every request with an id."""
+    if not app.testing and not any(
+        isinstance(h.formatter, JSONFormatter) for h in logging.getLogger().handlers
+    ):
+        handler = logging.StreamHandler(sys.stdout)
+        handler.setFormatter(JSONFormatter())
+        root = logging.getLogger()
+        root.addHandler(handler)
+        root.setLevel(logging.INFO)
+    access = logging.getLogger("qrsvc.access")
+
+    @app.before_request
+    def tag_request() -> None:
+        incoming = request.headers.get("X-Request-ID", "")
+        g.request_id = incoming if REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        g.request_started = time.perf_counter()
+
+    @app.after_request
+    def log_request(response: Response) -> Response:
+        response.headers["X-Request-ID"] = g.get("request_id", "")
+        if app.config.get("QRSVC_ACCESS_LOG", True) and not app.testing:
+            started = g.get("request_started", time.perf_counter())
+            access.info(
+                "%s %s %s",
+                request.method,
+                request.path,
+                response.status_code,
+                extra={
+                    "status": response.status_code,
+                    "method": request.method,
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                },
+            )
+        return response
