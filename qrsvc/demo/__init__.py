@@ -1,0 +1,10 @@
+"""Demo data: sample relics, producers, products, batches and users, loaded by ``qrsvc demo``.
+
+All of it was written for this project (the photos are drawn by :mod:`qrsvc.demo.photos`)
+and is marked as sample content. :func:`load_demo` is idempotent.
+"""
+
+from qrsvc.demo.loader import load_demo
+from qrsvc.demo.result import DemoLogin, DemoResult
+
+__all__ = ["DemoLogin", "DemoResult", "load_demo"]

@@ -1,0 +1,300 @@
+"""Checking uploaded photos and turning them into responsive WebP/JPEG variants.
+
+An upload is refused with a :class:`MediaError` (a clear message and an HTTP status)
+before anything is stored when it is empty, too big, not a JPEG/PNG/WebP image, a
+decompression bomb, damaged, or of an absurd size. Accepted photos are turned upright
+(EXIF orientation), converted to sRGB, stripped of every metadata block (EXIF holds the
+GPS position of a phone photo) and re-encoded: one master copy plus WebP and JPEG at
+320, 640 and 1024 px wide, never enlarged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from qrsvc.media.storage import MediaStore
+from qrsvc.models import Media
+
+__all__ = [
+    "ACCEPTED_FORMATS",
+    "EncodedImage",
+    "ImageVariants",
+    "MAX_PIXELS",
+    "MAX_UPLOAD_BYTES",
+    "MediaError",
+    "VARIANT_WIDTHS",
+    "make_image_variants",
+    "store_image",
+]
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+# 40 MP is more than any phone camera; decoding it already takes ~160 MB of memory.
+MAX_PIXELS = 40_000_000
+MAX_SIDE = 12_000
+MIN_SIDE = 16
+MAX_ASPECT = 20
+MASTER_MAX_SIDE = 2560  # enough for an A4 sign printed at 300 dpi
+VARIANT_WIDTHS = (320, 640, 1024)
+ACCEPTED_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
+_CONTENT_TYPES = {"jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
+_EXTENSIONS = {"jpeg": "jpg", "png": "png", "webp": "webp"}
+_IMAGE_MAGIC = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"RIFF")
+_LANG = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?")
+
+
+class MediaError(ValueError):
+    """An upload that cannot be used; ``status`` is 413 for too big, 400 otherwise."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        """Keep the message for the user and the HTTP status for the view."""
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+@dataclass(frozen=True)
+class EncodedImage:
+    """One encoded picture: its bytes, pixel size and format (``webp``, ``jpeg``, ``png``)."""
+
+    data: bytes
+    width: int
+    height: int
+    format: str
+
+    @property
+    def content_type(self) -> str:
+        """The MIME type of :attr:`data`."""
+        return _CONTENT_TYPES[self.format]
+
+    @property
+    def extension(self) -> str:
+        """The file name extension for :attr:`format`."""
+        return _EXTENSIONS[self.format]
+
+
+@dataclass(frozen=True)
+class ImageVariants:
+    """A checked upload: the master copy, the resized variants and the upload's SHA-256."""
+
+    master: EncodedImage
+    variants: tuple[EncodedImage, ...]
+    source_format: str
+    sha256: str
+
+
+def make_image_variants(
+    data: bytes, *, max_bytes: int = MAX_UPLOAD_BYTES, max_pixels: int = MAX_PIXELS
+) -> ImageVariants:
+    """Check an uploaded photo and encode its master copy and responsive variants.
+
+    Raises :class:`MediaError` with a message meant for the person who uploaded it.
+    """
+    _refuse_non_images(data, max_bytes)
+    image = _decode(data, max_pixels)
+    source_format = image.format or ""
+    image = _upright_srgb(image)
+    if max(image.size) > MASTER_MAX_SIDE:
+        image.thumbnail((MASTER_MAX_SIDE, MASTER_MAX_SIDE), Image.Resampling.LANCZOS)
+    opaque = image.mode == "RGB"
+    master = _encode(image, "jpeg" if opaque else "png")
+    variants = []
+    for width in variant_widths(image.width):
+        height = max(1, round(image.height * width / image.width))
+        resized = image if width == image.width else _resize(image, width, height)
+        variants.append(_encode(resized, "webp"))
+        variants.append(_encode(resized, "jpeg"))
+    return ImageVariants(master, tuple(variants), source_format, hashlib.sha256(data).hexdigest())
+
+
+def variant_widths(width: int) -> list[int]:
+    """The variant widths for a picture ``width`` px wide: never wider than the picture."""
+    widths = [w for w in VARIANT_WIDTHS if w < width]
+    if width <= VARIANT_WIDTHS[-1]:
+        widths.append(width)  # a small picture is offered at its own size as the largest
+    return widths
+
+
+def store_image(
+    session: Session,
+    store: MediaStore,
+    data: bytes,
+    original_name: str,
+    alt: dict[str, str],
+    *,
+    caption: dict[str, str] | None = None,
+    credit: str = "",
+    producer_id: int | None = None,
+    uploaded_by_id: int | None = None,
+) -> Media:
+    """Check ``data``, store its master and variants, and add a :class:`Media` row.
+
+    Files are named after the upload's SHA-256, so the same photo uploaded again
+    returns the existing row (with its own alt text) instead of a duplicate. The
+    row is flushed, not committed: the caller's service owns the transaction.
+    Raises :class:`MediaError` before anything is stored.
+    """
+    encoded = make_image_variants(data)
+    base = f"img/{encoded.sha256[:2]}/{encoded.sha256}"
+    master_key = f"{base}/master.{encoded.master.extension}"
+    existing = session.scalar(select(Media).where(Media.storage_key == master_key))
+    if existing is not None:
+        return existing
+    files = [(master_key, encoded.master)] + [
+        (f"{base}/w{v.width}.{v.extension}", v) for v in encoded.variants
+    ]
+    saved: list[str] = []
+    try:
+        for key, image in files:
+            store.save(key, image.data, image.content_type)
+            saved.append(key)
+    except Exception:
+        for key in saved:  # leave no half-stored photo behind
+            store.delete(key)
+        raise
+    media = Media(
+        kind="image",
+        storage_key=master_key,
+        original_name=_clean_name(original_name),
+        mime_type=encoded.master.content_type,
+        size_bytes=len(encoded.master.data),
+        sha256=encoded.sha256,
+        width=encoded.master.width,
+        height=encoded.master.height,
+        variants=[
+            {"width": v.width, "height": v.height, "format": v.format, "key": key}
+            for key, v in files[1:]
+        ],
+        alt=_clean_texts(alt),
+        caption=_clean_texts(caption or {}),
+        credit=_nfc(credit)[:200],
+        producer_id=producer_id,
+        uploaded_by_id=uploaded_by_id,
+    )
+    session.add(media)
+    session.flush()
+    return media
+
+
+def _refuse_non_images(data: bytes, max_bytes: int) -> None:
+    if not data:
+        raise MediaError("The file is empty (0 bytes).")
+    if len(data) > max_bytes:
+        raise MediaError(
+            f"The file is too large ({len(data) / 1048576:.1f} MB); "
+            f"the limit is {max_bytes / 1048576:.0f} MB.",
+            413,
+        )
+    if data.startswith(_IMAGE_MAGIC):
+        return
+    # Named up front because a browser would run an SVG's or HTML page's scripts
+    # on our domain; the file name or claimed type does not matter, the content does.
+    head = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith(b"<?xml") or b"<svg" in head:
+        raise MediaError(
+            "SVG drawings are not accepted (they can carry scripts); "
+            "upload a JPEG, PNG or WebP image."
+        )
+    if head.startswith((b"<!doctype", b"<html", b"<head", b"<body", b"<script", b"<")):
+        raise MediaError("The file is a web page (HTML), not an image; upload a JPEG, PNG or WebP.")
+
+
+def _decode(data: bytes, max_pixels: int) -> Image.Image:
+    try:
+        image = Image.open(io.BytesIO(data), formats=list(ACCEPTED_FORMATS))
+        _check_size(image.size, max_pixels)  # from the header, before decoding pixels
+        image.verify()  # checksums (PNG); verify() leaves the image unusable, so reopen
+        image = Image.open(io.BytesIO(data), formats=list(ACCEPTED_FORMATS))
+        image.load()
+    except MediaError:
+        raise
+    except Image.DecompressionBombError:
+        raise MediaError(_bomb_message(max_pixels), 413) from None
+    except UnidentifiedImageError:
+        raise MediaError("The file is not a JPEG, PNG or WebP image.") from None
+    except (OSError, SyntaxError, ValueError, EOFError, IndexError):
+        # Pillow reports damage through any of these (e.g. "image file is truncated").
+        raise MediaError(
+            "The image is damaged or incomplete (perhaps the upload was cut off); "
+            "save it again and upload the new file."
+        ) from None
+    return image
+
+
+def _check_size(size: tuple[int, int], max_pixels: int) -> None:
+    width, height = size
+    if width * height > max_pixels or max(size) > MAX_SIDE:
+        raise MediaError(_bomb_message(max_pixels) + f" This one is {width}×{height}.", 413)
+    if min(size) < MIN_SIDE:
+        raise MediaError(f"The image is too small ({width}×{height}); at least {MIN_SIDE} px.")
+    if max(size) > MAX_ASPECT * min(size):
+        raise MediaError(f"The image is too long and thin ({width}×{height}) to show on a page.")
+
+
+def _bomb_message(max_pixels: int) -> str:
+    return (
+        f"The image has too many pixels; the limit is {max_pixels / 1e6:.0f} megapixels "
+        f"and {MAX_SIDE} px a side."
+    )
+
+
+def _upright_srgb(image: Image.Image) -> Image.Image:
+    if getattr(image, "n_frames", 1) > 1:
+        image.seek(0)  # an animated WebP is shown by its first frame
+    image = ImageOps.exif_transpose(image)
+    alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
+    mode = "RGBA" if alpha else "RGB"
+    icc = image.info.get("icc_profile")
+    converted = None
+    if icc and image.mode in ("RGB", "RGBA", "CMYK"):
+        try:  # phones shoot in Display P3; browsers would show it washed out untagged
+            source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+            srgb = ImageCms.createProfile("sRGB")
+            converted = ImageCms.profileToProfile(image, source, srgb, outputMode=mode)
+        except (ImageCms.PyCMSError, OSError, ValueError):
+            converted = None  # a broken profile: keep the pixels as they are
+    image = converted if converted is not None else image.convert(mode)
+    image.info = {}  # no EXIF, XMP, ICC or comments may leak into what we encode
+    return image
+
+
+def _resize(image: Image.Image, width: int, height: int) -> Image.Image:
+    return image.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
+
+
+def _encode(image: Image.Image, fmt: str) -> EncodedImage:
+    out = io.BytesIO()
+    if fmt == "jpeg":
+        if image.mode != "RGB":  # JPEG has no transparency: put it on white
+            flat = Image.new("RGB", image.size, (255, 255, 255))
+            flat.paste(image, mask=image.getchannel("A"))
+            image = flat
+        image.save(out, "JPEG", quality=82, optimize=True, progressive=True, exif=b"")
+    elif fmt == "webp":
+        image.save(out, "WEBP", quality=80, method=4, exif=b"")
+    else:
+        image.save(out, "PNG", optimize=True)
+    return EncodedImage(out.getvalue(), image.width, image.height, fmt)
+
+
+def _nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text or "").strip()
+
+
+def _clean_texts(texts: dict[str, str]) -> dict[str, str]:
+    """Per-language texts, NFC-normalised, without empty values or odd language tags."""
+    return {
+        lang: _nfc(value) for lang, value in texts.items() if _LANG.fullmatch(lang) and _nfc(value)
+    }
+
+
+def _clean_name(name: str) -> str:
+    base = _nfc(name).replace("\\", "/").rsplit("/", 1)[-1]
+    return "".join(ch for ch in base if ch.isprintable())[:255]

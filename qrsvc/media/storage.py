@@ -1,0 +1,141 @@
+"""Where media files live: a small storage interface and its filesystem implementation.
+
+The rest of the service only ever talks to :class:`MediaStore`, so media can move to
+shared or S3-compatible storage by adding one implementation (``S3MediaStore`` with the
+same five methods) and choosing it in :func:`media_store_from_config`.
+
+Keys are relative, slash-separated paths of a deliberately small alphabet
+(``img/3f/3fa4.../w640.webp``): they are safe as file names, as S3 object keys and in
+URLs without escaping, and a key can never climb out of the store's root.
+"""
+
+from __future__ import annotations
+
+import abc
+import os
+import re
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, BinaryIO
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+__all__ = [
+    "LocalMediaStore",
+    "MediaStore",
+    "check_key",
+    "media_store",
+    "media_store_from_config",
+]
+
+_KEY = re.compile(r"[a-z0-9][a-z0-9._-]{0,99}(?:/[a-z0-9][a-z0-9._-]{0,99}){0,7}")
+
+
+def check_key(key: str) -> str:
+    """Return ``key`` when it is a valid storage key, else raise ``ValueError``.
+
+    Keys are chosen by the service, never by an uploader, so a bad one is a
+    programming error; ``..`` and absolute paths are refused all the same.
+    """
+    if not isinstance(key, str) or not _KEY.fullmatch(key) or ".." in key:
+        raise ValueError(f"invalid media storage key: {key!r}")
+    return key
+
+
+class MediaStore(abc.ABC):
+    """Stores media files by key; every implementation has these five operations."""
+
+    @abc.abstractmethod
+    def save(self, key: str, data: bytes, content_type: str) -> None:
+        """Store ``data`` under ``key`` (replacing what was there) with its MIME type."""
+
+    @abc.abstractmethod
+    def open(self, key: str) -> BinaryIO:
+        """Open the file stored under ``key`` for reading; ``FileNotFoundError`` if absent."""
+
+    @abc.abstractmethod
+    def exists(self, key: str) -> bool:
+        """Tell whether something is stored under ``key``."""
+
+    @abc.abstractmethod
+    def delete(self, key: str) -> None:
+        """Remove the file under ``key``; deleting a missing key is not an error."""
+
+    @abc.abstractmethod
+    def url_path(self, key: str) -> str:
+        """The URL (a path on this site, or an absolute URL) that serves ``key``."""
+
+    def read(self, key: str) -> bytes:
+        """Return the whole file stored under ``key``."""
+        with self.open(key) as stream:
+            return stream.read()
+
+
+class LocalMediaStore(MediaStore):
+    """Media files in a folder on this machine (or on a shared mount).
+
+    Files are served by the web app (or by nginx in front of it) under ``url_prefix``.
+    The MIME type is not stored: it follows from the key's extension, which the
+    service always sets.
+    """
+
+    def __init__(self, root: str | os.PathLike[str], url_prefix: str = "/media") -> None:
+        """Use ``root`` (created when missing) and serve files under ``url_prefix``."""
+        self.root = Path(root)
+        self.url_prefix = url_prefix.rstrip("/")
+
+    def path(self, key: str) -> Path:
+        """The file that holds ``key`` (for ``send_file`` and for nginx)."""
+        return self.root.joinpath(*check_key(key).split("/"))
+
+    def save(self, key: str, data: bytes, content_type: str) -> None:
+        """Write ``data`` atomically: readers see the old file or the new one, never half."""
+        target = self.path(key)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".upload-")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    def open(self, key: str) -> BinaryIO:
+        """Open the stored file for reading."""
+        return self.path(key).open("rb")
+
+    def exists(self, key: str) -> bool:
+        """Tell whether the file exists."""
+        return self.path(key).is_file()
+
+    def delete(self, key: str) -> None:
+        """Remove the file if it is there."""
+        self.path(key).unlink(missing_ok=True)
+
+    def url_path(self, key: str) -> str:
+        """``/media/<key>``: keys need no escaping, see :func:`check_key`."""
+        return f"{self.url_prefix}/{check_key(key)}"
+
+    def __repr__(self) -> str:
+        return f"LocalMediaStore({str(self.root)!r})"
+
+
+def media_store_from_config(config: Mapping[str, Any]) -> MediaStore:
+    """The store the configuration asks for: today always the ``MEDIA_DIR`` folder."""
+    return LocalMediaStore(config["MEDIA_DIR"], config.get("MEDIA_URL_PREFIX", "/media"))
+
+
+def media_store(app: Flask | None = None) -> MediaStore:
+    """The media store of ``app`` (the current application by default), made once per app."""
+    if app is None:
+        from flask import current_app
+
+        app = current_app._get_current_object()
+    store = app.extensions.get("qrsvc.media_store")
+    if store is None:
+        store = app.extensions["qrsvc.media_store"] = media_store_from_config(app.config)
+    return store
