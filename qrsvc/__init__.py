@@ -35,6 +35,7 @@ def create_app(config: dict[str, Any] | None = None, instance_path: str | None =
         static_folder=str(PROJECT_ROOT / "static"),
     )
     load_config(app, config or {})
+    app.json.ensure_ascii = False  # Vietnamese stays readable (and smaller) in JSON
     if app.config["TRUSTED_PROXIES"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
