@@ -80,3 +80,6 @@ class TraceLink(VersionedMixin, Base):
     lang: Mapped[str] = mapped_column(String(8), default="vi")
     media_type: Mapped[str] = mapped_column(String(80), default="text/html")
     is_default: Mapped[bool] = mapped_column(default=False)
+
+    product: Mapped[Product] = relationship()
+    batch: Mapped[Batch | None] = relationship()  # noqa: F821

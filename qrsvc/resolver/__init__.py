@@ -3,3 +3,5 @@
 from flask import Blueprint
 
 bp = Blueprint("resolver", __name__)
+
+from qrsvc.resolver import views  # noqa: E402,F401 - registers the routes
