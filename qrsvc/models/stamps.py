@@ -86,7 +86,12 @@ class StampState(Base):
     last_scan_at: Mapped[datetime | None]
     pin_confirmed_at: Mapped[datetime | None]
     pin_failures: Mapped[int] = mapped_column(default=0)
+    # The last wrong PIN: a lock after repeated failures expires, so a stranger who
+    # guesses on purpose cannot lock the real buyer out for good.
+    pin_failed_at: Mapped[datetime | None]
     suspicious: Mapped[bool] = mapped_column(default=False, index=True)
+    # Why staff should look at this stamp (copied, far_apart, voided, not_activated).
+    alert_reason: Mapped[str] = mapped_column(String(20), default="", server_default="")
 
 
 class StampScan(Base):

@@ -1,0 +1,251 @@
+"""Benchmark: stamp page requests/s against a bare Flask route, on SQLite, same run.
+
+    .venv/bin/python bench/stamp_scan.py [--seconds 4] [--workers 2] [--clients 8]
+
+Both apps are served by gunicorn on 127.0.0.1 with the same workers; the load comes
+from a separate process (a pool of threads, a new connection per request as phones
+make them) for a bounded time. Every stamp request is a real scan: it is counted in
+the database on the request path. At the end the stored scan counts must equal the
+stamp requests that got a 200, or the benchmark fails.
+
+Target (issue 5): stamp page / bare route >= 0.3 in requests/s. The server CPU time
+per request is printed too: on a shared machine it is the steadier figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import multiprocessing
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import func, select  # noqa: E402
+
+from qrsvc import create_app  # noqa: E402
+from qrsvc.extensions import db  # noqa: E402
+from qrsvc.models import Batch, Producer, Product, StampScan, StampState  # noqa: E402
+from qrsvc.stamps import runs  # noqa: E402
+from qrsvc.stamps.codes import make_token  # noqa: E402
+
+TARGET = 0.3
+STAMPS = 500
+KEY = "benchmark stamp key, not a secret"
+BARE_APP = """
+from flask import Flask
+
+app = Flask(__name__)
+
+
+@app.get("/")
+def index():
+    return "ok"
+"""
+
+
+def prepare(folder: Path) -> tuple[dict, list[str]]:
+    """A migrated SQLite database with one active run; returns the app config and paths."""
+    from flask_migrate import upgrade
+
+    config = {
+        "DATABASE_URL": f"sqlite:///{folder / 'bench.sqlite3'}",
+        "STAMP_KEY": KEY,
+        "SECRET_KEY": "benchmark secret key",
+        "RATELIMIT_ENABLED": False,
+    }
+    app = create_app(config, instance_path=str(folder / "instance"))
+    with app.app_context():
+        upgrade()
+        producer = Producer(ref="tutru", name="HTX Bánh gai Tứ Trụ", commune="Thọ Xuân")
+        product = Product(ref="banh-gai", producer=producer, name={"vi": "Bánh gai Tứ Trụ"})
+        batch = Batch(ref="BG-2026-11", product=product, lot="L2611")
+        db.session.add_all([producer, product, batch])
+        db.session.commit()
+        run = runs.allocate_run(db.session, batch, STAMPS)
+        runs.activate(db.session, run.id)
+        paths = [
+            f"/S/{make_token(KEY.encode(), s)}"
+            for s in range(run.first_serial, run.last_serial + 1)
+        ]
+        db.engine.dispose()
+    return config, paths
+
+
+def serve(app_spec: str, folder: Path, workers: int) -> tuple[subprocess.Popen, int]:
+    """Start gunicorn on a free port and wait until it answers."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--chdir",
+            str(folder),
+            "--log-level",
+            "warning",
+            app_spec,
+        ],
+        env={**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{folder}"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return process, port
+        except OSError:
+            if process.poll() is not None:
+                raise SystemExit(f"gunicorn exited with {process.returncode}") from None
+            time.sleep(0.1)
+    process.kill()
+    raise SystemExit("gunicorn did not start")
+
+
+def load(port: int, paths: list[str], seconds: float, clients: int, out) -> None:
+    """Child process: ``clients`` threads request ``paths`` round-robin for ``seconds``."""
+    statuses: dict[int, int] = {}
+    lock = threading.Lock()
+    counter = iter(range(10**9))
+    stop = time.monotonic() + seconds
+
+    def worker() -> None:
+        local: dict[int, int] = {}
+        while time.monotonic() < stop:
+            path = paths[next(counter) % len(paths)]
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            try:
+                conn.request("GET", path, headers={"User-Agent": "Mozilla/5.0 (bench phone)"})
+                answer = conn.getresponse()
+                answer.read()
+                status = answer.status
+            except OSError:  # refused or reset: reported as status 0, never hidden
+                status = 0
+            finally:
+                conn.close()
+            local[status] = local.get(status, 0) + 1
+        with lock:
+            for status, n in local.items():
+                statuses[status] = statuses.get(status, 0) + n
+
+    threads = [threading.Thread(target=worker) for _ in range(clients)]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    out.put((statuses, time.monotonic() - started))
+
+
+def server_cpu_seconds(master: int) -> float:
+    """CPU time (user + system) the gunicorn workers of ``master`` have used so far."""
+    total = 0
+    tick = os.sysconf("SC_CLK_TCK")
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    for pid in children:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
+    return total / tick
+
+
+def measure(server: subprocess.Popen, port: int, paths: list[str], seconds: float, clients: int):
+    """Warm up, then load.
+
+    Returns (status counts, requests/s, server CPU ms per request, 200s including the
+    warm-up). CPU per request is what the work costs; requests/s also depends on what
+    else the machine is doing.
+    """
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    served = 0
+    for duration in (0.5, seconds):
+        cpu = server_cpu_seconds(server.pid)
+        child = context.Process(target=load, args=(port, paths, duration, clients, queue))
+        child.start()
+        statuses, elapsed = queue.get(timeout=duration + 120)
+        child.join()
+        cpu = server_cpu_seconds(server.pid) - cpu
+        served += statuses.get(200, 0)
+    requests = sum(statuses.values())
+    return statuses, requests / elapsed, 1000 * cpu / max(requests, 1), served
+
+
+def main() -> int:
+    """Run both measurements, print the ratios; exit 1 when the scan count is not exact."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=4.0)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--clients", type=int, default=8)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="stamp-bench-") as tmp:
+        folder = Path(tmp)
+        (folder / "bare_app.py").write_text(BARE_APP)
+        config, paths = prepare(folder)
+        results = {}
+        qrsvc_app = f"qrsvc:create_app({config!r}, instance_path={str(folder / 'i')!r})"
+        specs = {
+            "bare Flask route": ("bare_app:app", ["/"]),
+            # Not the target, but it shows what every qrsvc request costs before any page.
+            "qrsvc /healthz": (qrsvc_app, ["/healthz"]),
+            "stamp page": (qrsvc_app, paths),
+        }
+        for name, (spec, targets) in specs.items():
+            server, port = serve(spec, folder, args.workers)
+            try:
+                results[name] = measure(server, port, targets, args.seconds, args.clients)
+            finally:
+                server.terminate()
+                server.wait(timeout=30)
+            statuses, rate, cpu_ms, _ = results[name]
+            print(
+                f"{name:<18} {rate:8.0f} requests/s  {cpu_ms:6.2f} ms server CPU/request  "
+                f"statuses {statuses}"
+            )
+        app = create_app(config, instance_path=str(folder / "instance"))
+        with app.app_context():
+            counted = db.session.scalar(select(func.coalesce(func.sum(StampState.scan_count), 0)))
+            rows = db.session.scalar(select(func.count()).select_from(StampScan))
+            db.engine.dispose()
+    stamp_statuses, stamp_rate, stamp_cpu, sent = results["stamp page"]
+    _, bare_rate, bare_cpu, _ = results["bare Flask route"]
+    _, floor_rate, floor_cpu, _ = results["qrsvc /healthz"]
+    ratio = stamp_rate / bare_rate
+    exact = counted == sent == rows and set(stamp_statuses) == {200}
+    print(
+        f"scans counted {counted}, scan rows {rows}, stamp pages served {sent}: "
+        f"{'exact' if exact else 'MISMATCH'}"
+    )
+    print(
+        f"ratio stamp page / bare route: {ratio:.2f} requests/s "
+        f"({'target met' if ratio >= TARGET else 'target MISSED'}, target >= {TARGET}); "
+        f"{bare_cpu / stamp_cpu:.2f} by server CPU per request; load average "
+        f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
+    )
+    print(
+        f"ratio stamp page / qrsvc /healthz (what the page adds to every qrsvc request): "
+        f"{stamp_rate / floor_rate:.2f} requests/s, {floor_cpu / stamp_cpu:.2f} by CPU"
+    )
+    # A count that is not exact is a bug: fail. A missed speed target is reported above.
+    return 0 if exact else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
