@@ -7,6 +7,7 @@ Digital Link), ``stamps/``, ``api/``, ``admin/``, ``generator/`` (print engine).
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,7 @@ def create_app(config: dict[str, Any] | None = None, instance_path: str | None =
     """
     app = Flask(
         __name__,
-        instance_path=instance_path,
+        instance_path=instance_path or os.environ.get("QRSVC_INSTANCE_PATH") or None,
         instance_relative_config=True,
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(PROJECT_ROOT / "static"),

@@ -40,6 +40,7 @@ def load_config(app: Flask, overrides: dict[str, Any]) -> None:
         DATABASE_URL=env.get("DATABASE_URL", ""),
         REDIS_URL=env.get("REDIS_URL", ""),
         MEDIA_DIR=env.get("QRSVC_MEDIA_DIR", ""),
+        PRINTS_DIR=env.get("QRSVC_PRINTS_DIR", ""),
         SECRET_KEY=env.get("QRSVC_SECRET_KEY", ""),
         STAMP_KEY=env.get("QRSVC_STAMP_KEY", ""),
         MAX_CONTENT_LENGTH=_int_env("QRSVC_MAX_UPLOAD_MB", 25) * 1024 * 1024,
@@ -67,6 +68,8 @@ def load_config(app: Flask, overrides: dict[str, Any]) -> None:
     cfg["SQLALCHEMY_DATABASE_URI"] = database_uri(cfg["DATABASE_URL"], instance)
     cfg["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(cfg["SQLALCHEMY_DATABASE_URI"])
     cfg["MEDIA_DIR"] = str(Path(cfg["MEDIA_DIR"]) if cfg["MEDIA_DIR"] else instance / "media")
+    # Finished print jobs' PDFs; shared between hosts when workers run elsewhere.
+    cfg["PRINTS_DIR"] = str(Path(cfg["PRINTS_DIR"]) if cfg["PRINTS_DIR"] else instance / "prints")
     for name, env_name in KEY_NAMES.items():
         cfg[name] = cfg[name] or _instance_key(instance, name.lower(), env_name, production)
     if production:

@@ -50,6 +50,9 @@ def init_app(app: Flask) -> None:
         root = logging.getLogger()
         root.addHandler(handler)
         root.setLevel(logging.INFO)
+        # Libraries that narrate every step at INFO would drown the service's own lines.
+        for name in ("weasyprint", "fontTools", "PIL", "rq.worker"):
+            logging.getLogger(name).setLevel(logging.WARNING)
     access = logging.getLogger("qrsvc.access")
 
     @app.before_request
