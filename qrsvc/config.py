@@ -54,6 +54,10 @@ def load_config(app: Flask, overrides: dict[str, Any]) -> None:
         # How many proxies (nginx) stand in front and set X-Forwarded-*; 0 trusts none.
         TRUSTED_PROXIES=_int_env("QRSVC_TRUSTED_PROXIES", 0),
     )
+    # Optional tuning, each from QRSVC_<NAME> when set (limits in Flask-Limiter's notation).
+    for name in ("STAMP_RATELIMIT", "STAMP_PIN_RATELIMIT", "API_RATELIMIT", "STAMP_REPORT_CONTACT"):
+        if env.get(f"QRSVC_{name}"):
+            cfg[name] = env[f"QRSVC_{name}"]
     cfg.update(overrides)
     production = cfg["QRSVC_ENV"] == "production"
     cfg["PRODUCTION"] = production
