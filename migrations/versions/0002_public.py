@@ -1,4 +1,4 @@
-"""public (schema changes of this area, if any)
+"""public: no schema change (the relic, media and activity tables already fit the pages)
 
 Revision ID: 0002
 Revises: 0001

@@ -1,29 +1,156 @@
-"""Public page views (thin: query, render)."""
+"""Public pages about relics (thin: read the request, call one service, render)."""
 
 from __future__ import annotations
 
-from flask import g, render_template
-from sqlalchemy import select
+import functools
 
-from qrsvc.extensions import db
-from qrsvc.i18n import requested_language
-from qrsvc.models import Product, Relic
+from flask import abort, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
+
+from qrsvc.extensions import limiter
+from qrsvc.i18n import CONTENT_LANGUAGES, LANG_COOKIE, requested_language
+from qrsvc.models import Rank
 from qrsvc.public import bp
+from qrsvc.public.cards import product_cards, relic_cards
+from qrsvc.public.forms import SignReportForm
+from qrsvc.public.pages import page_response
+from qrsvc.public.relic_page import relic_name
+from qrsvc.public.relics import (
+    clean_filter,
+    code_for_slug,
+    find_relic,
+    published_relics,
+    relic_communes,
+)
+from qrsvc.public.rendering import relic_page, similar_codes
+from qrsvc.public.reports import file_sign_report
+from qrsvc.public.search import clean_query, search
+from qrsvc.scans import count_view
+
+ONE_YEAR = 365 * 24 * 3600
 
 
 @bp.before_request
 def choose_language() -> None:
-    """Decide the page language once per request."""
-    g.lang = requested_language()
+    """Decide the page language once per request: ``?lang=`` > cookie > Accept-Language > vi."""
+    environ = request.environ
+    if "lang=" in environ.get("QUERY_STRING", "") or "lang=" in environ.get("HTTP_COOKIE", ""):
+        g.lang = requested_language()
+    else:  # the usual first scan: no choice made yet, only the phone's languages
+        g.lang = accept_language_choice(environ.get("HTTP_ACCEPT_LANGUAGE", "")[:200])
+
+
+@functools.lru_cache(maxsize=512)
+def accept_language_choice(header: str) -> str:
+    """The content language that suits an Accept-Language header best, else vi.
+
+    Parsing the header costs more than serving a cached relic page; the same few
+    values come back all day, so answers are remembered (bounded).
+    """
+    return parse_accept_header(header, LanguageAccept).best_match(CONTENT_LANGUAGES) or "vi"
+
+
+@bp.after_request
+def remember_language(response):
+    """``?lang=`` is also saved in a cookie, so the next page opens in that language."""
+    if "lang=" not in request.environ.get("QUERY_STRING", ""):
+        return response  # the hot path: a scan of the printed URL carries no parameter
+    asked = (request.args.get("lang") or "").lower()
+    if asked in CONTENT_LANGUAGES and request.cookies.get(LANG_COOKIE) != asked:
+        response.set_cookie(
+            LANG_COOKIE,
+            asked,
+            max_age=ONE_YEAR,
+            samesite="Lax",
+            httponly=True,
+            secure=request.is_secure,
+        )
+        # A response that sets a cookie is this visitor's own: no shared cache keeps it.
+        cache_control = response.headers.get("Cache-Control", "")
+        response.headers["Cache-Control"] = cache_control.replace("public", "private") or "private"
+    return response
 
 
 @bp.get("/")
 def home():
-    """District home page: relics and OCOP products."""
-    relics = db.session.scalars(
-        select(Relic).where(Relic.status == "published").order_by(Relic.code)
-    ).all()
-    products = db.session.scalars(
-        select(Product).where(Product.status == "published").order_by(Product.ref)
-    ).all()
-    return render_template("public/home.html", relics=relics, products=products)
+    """District home page: relics, OCOP products, search."""
+    relics = relic_cards(published_relics(), g.lang)
+    return render_template("public/home.html", relics=relics, products=product_cards(g.lang))
+
+
+@bp.get("/relics")
+def relic_list():
+    """Published relics, filtered by rank and commune."""
+    rank = request.args.get("rank", "")
+    commune = clean_filter(request.args.get("commune"))
+    if rank and rank not in {r.value for r in Rank}:
+        abort(400, description=_("Unknown rank: choose one of the ranks in the list."))
+    relics = relic_cards(published_relics(rank or None, commune or None), g.lang)
+    return render_template(
+        "public/relics.html",
+        relics=relics,
+        communes=relic_communes(),
+        ranks=list(Rank),
+        rank=rank,
+        commune=commune,
+    )
+
+
+@bp.get("/R/<code>")  # a sign encoded in QR alphanumeric mode upper-cases the whole URL
+@bp.get("/r/<code>")  # registered first: url_for builds this one
+def relic(code: str):
+    """The relic page; a view is counted as a scan unless it comes from a link on the site."""
+    page = relic_page(code, g.lang)
+    if page is None:
+        return render_template(
+            "public/relic_not_found.html", code=code[:40], suggestions=similar_codes(code)
+        ), 404
+    # In-site links add ?via=site; the printed short URL carries no parameter.
+    source = "site" if "via=site" in request.environ.get("QUERY_STRING", "") else "qr"
+    count_view("relic", page.target_id, lang=page.lang, source=source)
+    return page_response(page)
+
+
+@bp.get("/relics/<slug>")
+def relic_by_slug(slug: str):
+    """Readable links (current or former slugs) lead to the relic's short URL."""
+    code = code_for_slug(slug)
+    if code is None:
+        abort(404)
+    return redirect(url_for(".relic", code=code, via="site"), 301)
+
+
+@bp.get("/search")
+def search_page():
+    """Relics and products whose names contain the words typed (accents optional)."""
+    query = clean_query(request.args.get("q"))
+    return render_template("public/search.html", query=query, hits=search(query, g.lang))
+
+
+@bp.route("/r/<code>/report", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"])
+def report(code: str):
+    """Report a problem with a relic's sign (a damaged plate, a covered code, wrong text)."""
+    relic = find_relic(code)
+    if relic is None:
+        abort(404)
+    form = SignReportForm()
+    if form.validate_on_submit():
+        if not form.website.data:  # a bot filled the hidden field: thank it, keep nothing
+            file_sign_report(relic.id, form.kind.data, form.message.data, form.contact.data, g.lang)
+        return redirect(url_for(".report_thanks", code=relic.code))
+    status = 400 if request.method == "POST" else 200
+    return render_template(
+        "public/report.html", relic=relic, name=relic_name(relic, g.lang), form=form
+    ), status
+
+
+@bp.get("/r/<code>/report/thanks")
+def report_thanks(code: str):
+    """Confirmation that staff received the report."""
+    relic = find_relic(code)
+    if relic is None:
+        abort(404)
+    return render_template("public/report_thanks.html", relic=relic, name=relic_name(relic, g.lang))

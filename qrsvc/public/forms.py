@@ -1,0 +1,43 @@
+"""The visitor's "report a problem with this sign" form."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import RadioField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, Optional
+
+MAX_MESSAGE = 2000
+MAX_CONTACT = 200
+
+
+class SignReportForm(FlaskForm):
+    """What is wrong with the sign, a few words, and optionally how to answer."""
+
+    kind = RadioField(
+        _l("What is wrong?"),
+        choices=[
+            SelectChoice("damaged", _l("The sign is damaged or missing")),
+            SelectChoice("covered", _l("Something covers the QR code")),
+            SelectChoice("wrong_info", _l("The information is wrong")),
+            SelectChoice("other", _l("Something else")),
+        ],
+        validators=[InputRequired(_l("Please choose what is wrong."))],
+    )
+    message = TextAreaField(
+        _l("Tell us more (optional)"),
+        validators=[
+            Optional(),
+            Length(max=MAX_MESSAGE, message=_l("Please keep it under %(max)d characters.")),
+        ],
+    )
+    contact = StringField(
+        _l("Phone or e-mail, if you would like an answer (optional)"),
+        validators=[
+            Optional(),
+            Length(max=MAX_CONTACT, message=_l("Please keep it under %(max)d characters.")),
+        ],
+    )
+    # Left empty by people; filled in by the bots that fill in every field.
+    website = StringField(_l("Leave this field empty"))

@@ -1,0 +1,58 @@
+"""The relic page as bytes: gathered, rendered once, then served from the page cache."""
+
+from __future__ import annotations
+
+import difflib
+
+from flask import current_app, render_template
+from sqlalchemy import select
+
+from qrsvc.extensions import db
+from qrsvc.i18n import UI_LANGUAGES
+from qrsvc.models import Relic, Status
+from qrsvc.public.pages import RenderedPage, page_cache
+from qrsvc.public.relic_page import build_relic_view
+from qrsvc.public.relics import find_relic, normalise_code
+from qrsvc.public.structured import open_graph, relic_json_ld
+
+
+def relic_page(code: str, lang: str) -> RenderedPage | None:
+    """The rendered page of the published relic ``code`` in ``lang``; None if unknown."""
+    normalised = normalise_code(code)
+    if normalised is None:
+        return None
+    return page_cache().get_or_build(
+        ("relic", normalised, lang), lambda: _render_relic(normalised, lang)
+    )
+
+
+def _render_relic(code: str, lang: str) -> RenderedPage | None:
+    relic = find_relic(code)
+    if relic is None:
+        return None
+    view = build_relic_view(relic, lang)
+    canonical = f"{current_app.config['PUBLIC_URL']}/r/{relic.code}"
+    html = render_template(
+        "public/relic.html",
+        view=view,
+        relic=relic,
+        canonical=canonical,
+        json_ld=relic_json_ld(view, canonical),
+        og=open_graph(view, canonical),
+        switch=[
+            (lang_, f"/r/{relic.code}?lang={lang_}&via=site") for lang_ in switch_languages(relic)
+        ],
+    )
+    # Counted under the language asked for: it shows which translations visitors want.
+    return RenderedPage.of(html, target_id=relic.id, lang=lang)
+
+
+def switch_languages(relic: Relic) -> list[str]:
+    """Languages offered on a relic page: its own, and always the interface languages."""
+    return relic.languages + [lang for lang in UI_LANGUAGES if lang not in relic.languages]
+
+
+def similar_codes(code: str, limit: int = 3) -> list[str]:
+    """Published relic codes that look like ``code`` (a misread or mistyped sign)."""
+    codes = db.session.scalars(select(Relic.code).where(Relic.status == Status.PUBLISHED)).all()
+    return difflib.get_close_matches(code.upper()[:12], codes, n=limit, cutoff=0.5)
