@@ -1,0 +1,95 @@
+"""Batches (lots) of a product."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from qrsvc.admin.access import EVERYONE
+from qrsvc.admin.checks import check_lot, taken
+from qrsvc.admin.crud import contains, register
+from qrsvc.admin.products import product_spec  # registered first: the parent
+from qrsvc.admin.records import EntitySpec, Field
+from qrsvc.models import Batch, Product, User, utcnow
+
+STATUSES = (("active", _l("Active")), ("recalled", _l("Recalled (scans say so)")))
+
+FIELDS = (
+    Field(
+        "lot",
+        _l("Lot number"),
+        required=True,
+        max_length=20,
+        create_only=True,
+        help=_l("Printed on labels; up to 20 letters, digits and - . / _"),
+    ),
+    Field(
+        "ref",
+        _l("Reference"),
+        max_length=64,
+        create_only=True,
+        help=_l("Left empty: product reference and lot."),
+    ),
+    Field("production_date", _l("Production date"), kind="date"),
+    Field("expiry_date", _l("Expiry date"), kind="date"),
+    Field("quantity", _l("Quantity"), kind="float", minimum=0, maximum=1e12),
+    Field("unit", _l("Unit"), max_length=20),
+    Field("origin_area", _l("Origin area"), i18n=True, max_length=500),
+    Field("notes", _l("Notes"), kind="text", i18n=True, max_length=5000),
+    Field("status", _l("Status"), kind="choice", choices=STATUSES),
+    Field("recall_reason", _l("Reason for the recall"), kind="text", i18n=True, max_length=2000),
+)
+
+
+def check_batch(session: Session, batch: Batch, values: dict[str, Any]) -> dict[str, str]:
+    """Lots printable, unique per product; a recall needs its reason."""
+    errors: dict[str, str] = {}
+    if batch.id is None:
+        check_lot(errors, values)
+        product_ref = session.scalar(select(Product.ref).where(Product.id == batch.product_id))
+        values["ref"] = values.get("ref") or f"{product_ref}-{values.get('lot', '')}"[:64]
+        if taken(session, Batch, "ref", values["ref"], None):
+            errors["ref"] = _("Another batch already has this reference.")
+        same_lot = select(Batch.id).where(
+            Batch.product_id == batch.product_id, Batch.lot == values.get("lot")
+        )
+        if "lot" not in errors and session.scalar(same_lot) is not None:
+            errors["lot"] = _("This product already has a batch with this lot number.")
+    produced, expires = values.get("production_date"), values.get("expiry_date")
+    if produced and expires and expires < produced:
+        errors["expiry_date"] = _("The expiry date is before the production date.")
+    if values.get("status") == "recalled":
+        if not values.get("recall_reason.vi"):
+            errors["recall_reason.vi"] = _("Say why the batch is recalled; buyers will read it.")
+        if batch.recalled_at is None:
+            batch.recalled_at = utcnow()
+    return errors
+
+
+def _prepare(session: Session, batch: Batch, user: User, parent_id: int | None) -> None:
+    batch.product_id = parent_id
+
+
+batch_spec = register(
+    EntitySpec(
+        name="batch",
+        model=Batch,
+        label=_l("Batch"),
+        label_plural=_l("Batches"),
+        fields=FIELDS,
+        roles=EVERYONE,
+        list_columns=("ref", "lot", "production_date", "status"),
+        parent=product_spec.name,
+        parent_attr="product_id",
+        check=check_batch,
+        prepare=_prepare,
+        title=lambda b: f"{b.ref} · {b.lot}",
+        search=contains(Batch.ref, Batch.lot),
+        children=("event",),
+    ),
+    "batches",
+)

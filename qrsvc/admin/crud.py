@@ -1,0 +1,251 @@
+"""List, create, edit and history views, registered once per :class:`EntitySpec`.
+
+Every kind of record gets the same four thin views, so a role check or a
+conflict message is written once and cannot be forgotten on one of them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, or_, select
+
+from qrsvc.admin import bp, revisions
+from qrsvc.admin.access import EVERYONE, get_scoped, role_required, scoped
+from qrsvc.admin.editing import (
+    EditConflictError,
+    InvalidRecordError,
+    delete_record,
+    restore_revision,
+    save_record,
+    version_of,
+)
+from qrsvc.admin.forms import ActionForm, DeleteForm
+from qrsvc.admin.forms_records import form_values, form_version, input_name, record_form
+from qrsvc.admin.records import EntitySpec
+from qrsvc.extensions import db
+from qrsvc.models import Revision
+
+#: Every registered spec by name, and the URL folder of each (a child's "new" URL
+#: sits under its parent's: /admin/products/<id>/batches/new).
+SPECS: dict[str, EntitySpec] = {}
+_PLURALS: dict[str, str] = {}
+PAGE_SIZE = 50
+
+
+def register(spec: EntitySpec, plural: str) -> EntitySpec:
+    """Add the list, new, edit, history (and delete) views of ``spec`` at ``/admin/<plural>/``."""
+    SPECS[spec.name] = spec
+    if spec.parent:
+        spec.parent_model = SPECS[spec.parent].model
+    guard = role_required(*spec.roles)
+    create_guard = role_required(*(spec.create_roles or spec.roles))
+
+    def list_view():
+        return _list(spec)
+
+    def new_view(parent_id: int | None = None):
+        return _edit(spec, None, parent_id)
+
+    def edit_view(record_id: int):
+        return _edit(spec, record_id, None)
+
+    def history_view(record_id: int):
+        record = get_scoped(spec.model, record_id)
+        return render_template(
+            "admin/history.html",
+            spec=spec,
+            record=record,
+            revisions=revisions.history(spec.name, record_id),
+            action_form=ActionForm(),
+        )
+
+    name = spec.name
+    bp.add_url_rule(f"/{plural}/", f"{name}_list", guard(list_view))
+    if spec.create_roles == ():  # created another way (media: by uploading a file)
+        pass
+    elif spec.parent:
+        parent_plural = _PLURALS[spec.parent]
+        bp.add_url_rule(
+            f"/{parent_plural}/<int:parent_id>/{plural}/new",
+            f"{name}_new",
+            create_guard(new_view),
+            methods=["GET", "POST"],
+        )
+    else:
+        bp.add_url_rule(
+            f"/{plural}/new", f"{name}_new", create_guard(new_view), methods=["GET", "POST"]
+        )
+    bp.add_url_rule(
+        f"/{plural}/<int:record_id>", f"{name}_edit", guard(edit_view), methods=["GET", "POST"]
+    )
+    bp.add_url_rule(f"/{plural}/<int:record_id>/history", f"{name}_history", guard(history_view))
+    if spec.deletable:
+
+        def delete_view(record_id: int):
+            return _delete(spec, record_id)
+
+        bp.add_url_rule(
+            f"/{plural}/<int:record_id>/delete",
+            f"{name}_delete",
+            guard(delete_view),
+            methods=["POST"],
+        )
+    _PLURALS[name] = plural
+    return spec
+
+
+def contains(*columns: Any) -> Any:
+    """A search condition: any of ``columns`` contains the text (``%`` and ``_`` literal)."""
+
+    def condition(text: str) -> Any:
+        return or_(*(func.lower(c).contains(text, autoescape=True) for c in columns))
+
+    return condition
+
+
+def _list(spec: EntitySpec):
+    page = request.args.get("page", 1, type=int) or 1
+    page = max(1, min(page, 100_000))
+    stmt = scoped(select(spec.model), spec.model, current_user)
+    query = (request.args.get("q") or "").strip()[:100]
+    if query and spec.search is not None:
+        stmt = stmt.where(spec.search(query.lower()))
+    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+    records = db.session.scalars(
+        stmt.order_by(spec.model.id.desc()).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
+    ).all()
+    return render_template(
+        "admin/list.html",
+        spec=spec,
+        records=records,
+        page=page,
+        total=total,
+        size=PAGE_SIZE,
+        query=query,
+    )
+
+
+def _edit(spec: EntitySpec, record_id: int | None, parent_id: int | None):
+    record = get_scoped(spec.model, record_id) if record_id is not None else None
+    parent = None
+    if parent_id is not None:
+        parent = get_scoped(SPECS[spec.parent].model, parent_id)
+    languages = spec.languages(record, request.values.get("add_lang"))
+    creating = record is None
+    if request.method == "GET":
+        flat = spec.read(record) if record is not None else {}
+        form = record_form(
+            spec,
+            languages,
+            creating=creating,
+            flat=flat,
+            version=version_of(db.session, spec, record) if record else None,
+        )
+    else:
+        form = record_form(spec, languages, creating=creating)
+    conflict = None
+    status = 200
+    if request.method == "POST":
+        if form.validate():
+            try:
+                saved = save_record(
+                    spec,
+                    current_user,
+                    record_id,
+                    form_values(spec, form, languages),
+                    form_version(form),
+                    parent_id=parent_id,
+                )
+            except EditConflictError as exc:
+                conflict = exc
+                # The next save, made after reading what changed, is a deliberate decision.
+                form.version.data = str(exc.current_version)
+                status = 409
+            except InvalidRecordError as exc:
+                _attach_errors(spec, form, exc.errors, languages)
+                status = 400
+            else:
+                flash(_("Saved."), "info")
+                return redirect(url_for(f"admin.{spec.name}_edit", record_id=saved.id))
+        else:
+            status = 400
+    return render_template(
+        "admin/edit.html",
+        spec=spec,
+        record=record,
+        parent=parent,
+        form=form,
+        languages=languages,
+        conflict=conflict,
+        children=_children(spec, record),
+        delete_form=(
+            DeleteForm(version=version_of(db.session, spec, record))
+            if record and spec.deletable
+            else None
+        ),
+        specs=SPECS,
+        input_name=input_name,
+    ), status
+
+
+def _delete(spec: EntitySpec, record_id: int):
+    get_scoped(spec.model, record_id)  # another producer's record: 404 before anything else
+    form = DeleteForm()
+    if not form.validate():
+        flash(_("Tick the box to confirm the removal."), "error")
+        return redirect(url_for(f"admin.{spec.name}_edit", record_id=record_id))
+    try:
+        parent_id = delete_record(spec, current_user, record_id, form_version(form))
+    except EditConflictError:
+        flash(_("Someone else saved this record meanwhile: look at it again first."), "error")
+        return redirect(url_for(f"admin.{spec.name}_edit", record_id=record_id))
+    flash(_("Removed. Its values are kept in the history."), "info")
+    if parent_id is not None:
+        return redirect(url_for(f"admin.{spec.parent}_edit", record_id=parent_id))
+    return redirect(url_for(f"admin.{spec.name}_list"))
+
+
+def _attach_errors(spec: EntitySpec, form, errors: dict[str, str], languages: list[str]) -> None:
+    for key, message in errors.items():
+        name, _sep, lang = key.partition(".")
+        field_name = input_name(spec.field(name), lang or None) if name else ""
+        if field_name and field_name in form:
+            form[field_name].errors = [*form[field_name].errors, message]
+        else:
+            form.form_errors.append(message)
+
+
+def _children(spec: EntitySpec, record: Any) -> list[tuple[EntitySpec, list[Any]]]:
+    if record is None:
+        return []
+    found = []
+    for child_name in spec.children:
+        child = SPECS[child_name]
+        column = getattr(child.model, child.parent_attr)
+        stmt = scoped(select(child.model).where(column == record.id), child.model, current_user)
+        found.append((child, db.session.scalars(stmt.order_by(child.model.id.desc())).all()))
+    return found
+
+
+@bp.post("/revisions/<int:revision_id>/restore")
+@role_required(*EVERYONE)
+def restore(revision_id: int):
+    """Put a record back as it was after one of its revisions."""
+    form = ActionForm()
+    if not form.validate():
+        abort(400)
+    revision = db.session.get(Revision, revision_id)
+    spec = SPECS.get(revision.entity_type) if revision else None
+    if revision is None or spec is None or not current_user.has_role(*spec.roles):
+        abort(404)
+    try:
+        restore_revision(spec, current_user, revision)
+    except (EditConflictError, InvalidRecordError) as exc:
+        flash(_("This version cannot be restored: %(why)s", why=str(exc)), "error")
+    else:
+        flash(_("The earlier version was restored."), "info")
+    return redirect(url_for(f"admin.{spec.name}_history", record_id=revision.entity_id))

@@ -1,0 +1,72 @@
+"""The admin home: scans, languages, alerts, silent signs and reports to handle."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from qrsvc.admin import bp
+from qrsvc.admin.access import EVERYONE, STAFF, role_required
+from qrsvc.admin.charts import bar_list, column_chart
+from qrsvc.admin.forms import ActionForm
+from qrsvc.admin.stats import build_dashboard
+from qrsvc.database import begin_write
+from qrsvc.i18n import LANGUAGE_NAMES
+from qrsvc.models import SignReport, utcnow
+from qrsvc.templating import VIETNAM_TZ
+
+
+@bp.get("/")
+@role_required(*EVERYONE)
+def index():
+    """The dashboard."""
+    days = request.args.get("days", 30, type=int) or 30
+    days = min(max(days, 7), 365)
+    today = datetime.now(VIETNAM_TZ).date()
+    board = build_dashboard(current_user, today, days=days)
+    charts = {
+        "days": column_chart(
+            board.days,
+            _("Scans per day, last %(n)d days", n=days),
+            _("%(total)d scans in all.", total=board.total),
+        ),
+        "top": bar_list(board.top, _("Most scanned")),
+        "languages": bar_list(
+            [(LANGUAGE_NAMES.get(lang, lang), n) for lang, n in board.languages],
+            _("Languages of the pages read"),
+        ),
+        "devices": bar_list(board.devices, _("Devices")),
+    }
+    return render_template(
+        "admin/dashboard.html", board=board, charts=charts, days=days, action_form=ActionForm()
+    )
+
+
+def handle_report(report_id: int, user_id: int) -> bool:
+    """Mark a sign problem report as handled; False when it does not exist."""
+    session = begin_write()
+    report = session.get(SignReport, report_id)
+    if report is None:
+        session.rollback()
+        return False
+    if report.status != "handled":
+        report.status = "handled"
+        report.handled_by_id = user_id
+        report.handled_at = utcnow()
+    session.commit()
+    return True
+
+
+@bp.post("/reports/<int:report_id>/handle")
+@role_required(*STAFF)
+def report_handle(report_id: int):
+    """A member of staff took care of a reported sign."""
+    if not ActionForm().validate():
+        abort(400)
+    if not handle_report(report_id, current_user.id):
+        abort(404)
+    flash(_("The report is marked as handled."), "info")
+    return redirect(url_for("admin.index") + "#reports")

@@ -1,0 +1,181 @@
+"""The service that saves edited records: version check, validation, revision, commit.
+
+Two people may open the same record. The form carries the version it was loaded
+with; the save compares it with the current version under the write lock
+(:func:`begin_write`) and, when someone saved in between, refuses with an
+:class:`EditConflictError` that says who changed what, instead of overwriting it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.exceptions import NotFound
+
+from qrsvc.admin import revisions
+from qrsvc.admin.access import scoped
+from qrsvc.admin.records import EntitySpec
+from qrsvc.database import begin_write
+from qrsvc.models import Revision, User, utcnow
+
+
+class EditConflictError(Exception):
+    """Someone saved the record after the form was loaded."""
+
+    def __init__(self, current_version: int, newer: list[Revision]) -> None:
+        """Keep the current version and the revisions made meanwhile."""
+        super().__init__("edit conflict")
+        self.current_version = current_version
+        self.newer = newer
+
+
+class InvalidRecordError(Exception):
+    """The values cannot be saved; ``errors`` maps a field (or ``""``) to a message."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        """Keep the messages for the form."""
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = errors
+
+
+def version_of(session, spec: EntitySpec, record: Any) -> int:
+    """The version a form carries: the version column, or for records without one
+    (festivals, steles) the version of their last revision, since every save adds one."""
+    if hasattr(record, "version"):
+        return record.version
+    if record.id is None:
+        return 0
+    stmt = select(func.max(Revision.version)).where(
+        Revision.entity_type == spec.name, Revision.entity_id == record.id
+    )
+    return session.scalar(stmt) or 1
+
+
+class _ParentSpec:
+    """Just enough of a spec to load a parent record through the scoping rules."""
+
+    def __init__(self, model: type) -> None:
+        self.model = model
+
+
+def _load(session, spec: EntitySpec, record_id: int, user: User) -> Any:
+    stmt = scoped(select(spec.model).where(spec.model.id == record_id), spec.model, user)
+    record = session.scalar(stmt)
+    if record is None:
+        session.rollback()
+        raise NotFound()
+    return record
+
+
+def save_record(
+    spec: EntitySpec,
+    user: User,
+    record_id: int | None,
+    values: dict[str, Any],
+    expected_version: int | None,
+    *,
+    parent_id: int | None = None,
+    action: str | None = None,
+) -> Any:
+    """Create or update a record from flat ``values``; returns the saved record.
+
+    Raises :class:`EditConflictError` when ``expected_version`` is not current,
+    :class:`InvalidRecordError` when a check refuses the values, ``NotFound`` when
+    ``user`` may not see the record (or its parent).
+    """
+    session = begin_write()
+    creating = record_id is None
+    if creating:
+        if spec.parent_model is not None:
+            _load(session, _ParentSpec(spec.parent_model), parent_id or 0, user)
+        record = spec.model()
+        if spec.prepare:
+            spec.prepare(session, record, user, parent_id)
+        before: dict[str, Any] = {}
+    else:
+        record = _load(session, spec, record_id, user)
+        current = version_of(session, spec, record)
+        if expected_version is None or current != expected_version:
+            newer = revisions.changes_since(spec.name, record.id, expected_version or 0)
+            session.rollback()
+            raise EditConflictError(current, newer)
+        before = spec.read(record)
+    errors = spec.check(session, record, values) if spec.check else {}
+    if errors:
+        session.rollback()
+        raise InvalidRecordError(errors)
+    spec.write(record, values, creating=creating)
+    if creating:
+        session.add(record)
+    elif hasattr(record, "updated_at"):
+        record.updated_at = utcnow()  # an UPDATE even when only translations changed: bumps version
+    try:
+        session.flush()
+    except StaleDataError:
+        session.rollback()
+        raise EditConflictError(-1, []) from None
+    except IntegrityError as exc:
+        session.rollback()
+        raise InvalidRecordError(
+            {"": _("This would duplicate another record (%(e)s).", e=_short(exc))}
+        ) from None
+    changes = revisions.diff(before, spec.read(record))
+    if not changes and not creating:
+        session.rollback()  # nothing changed: no revision, no new version
+        return record
+    # Records without a version column count their revisions instead (see version_of).
+    unversioned = 1 if creating else current + 1
+    new_version = record.version if hasattr(record, "version") else unversioned
+    revisions.record_revision(
+        session,
+        spec.name,
+        record.id,
+        new_version,
+        action or ("create" if creating else "update"),
+        changes,
+        user.id,
+    )
+    session.commit()
+    return record
+
+
+def delete_record(spec: EntitySpec, user: User, record_id: int, expected_version: int | None):
+    """Remove a record, keeping its last values in a "delete" revision; returns its parent id.
+
+    Raises :class:`EditConflictError` when someone changed it since it was shown.
+    """
+    session = begin_write()
+    record = _load(session, spec, record_id, user)
+    current = version_of(session, spec, record)
+    if expected_version is None or current != expected_version:
+        newer = revisions.changes_since(spec.name, record.id, expected_version or 0)
+        session.rollback()
+        raise EditConflictError(current, newer)
+    parent_id = getattr(record, spec.parent_attr) if spec.parent_attr else None
+    changes = {key: [value, None] for key, value in spec.read(record).items()}
+    version = current + 1
+    session.delete(record)
+    revisions.record_revision(session, spec.name, record_id, version, "delete", changes, user.id)
+    session.commit()
+    return parent_id
+
+
+def restore_revision(spec: EntitySpec, user: User, revision: Revision) -> Any:
+    """Put a record back as it was right after ``revision``; recorded as a new revision."""
+    session = begin_write()
+    record = _load(session, spec, revision.entity_id, user)
+    current = spec.read(record)
+    newer = revisions.changes_since(spec.name, record.id, revision.version)
+    target = revisions.state_after(current, newer)
+    version = version_of(session, spec, record)
+    session.rollback()
+    return save_record(spec, user, revision.entity_id, target, version, action="restore")
+
+
+def _short(exc: IntegrityError) -> str:
+    text = str(exc.orig).splitlines()[0] if exc.orig else ""
+    return text[:120]

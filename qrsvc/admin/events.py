@@ -1,0 +1,92 @@
+"""Trace events of a batch, in EPCIS 2.0 terms with plain-language labels."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Session
+
+from qrsvc.admin.access import EVERYONE
+from qrsvc.admin.batches import batch_spec  # registered first: the parent
+from qrsvc.admin.crud import register
+from qrsvc.admin.records import EntitySpec, Field
+from qrsvc.epcis.vocab import BIZ_STEPS, DISPOSITIONS
+from qrsvc.models import TraceEvent, User
+
+#: The steps a farm or workshop records, named in words, first in the list.
+COMMON_STEPS = (
+    ("commissioning", _l("Harvest / production (commissioning)")),
+    ("inspecting", _l("Inspection")),
+    ("packing", _l("Packing")),
+    ("shipping", _l("Shipping")),
+    ("receiving", _l("Receiving")),
+    ("storing", _l("Storing")),
+)
+STEPS = COMMON_STEPS + tuple(
+    (s, s.replace("_", " ")) for s in sorted(BIZ_STEPS - {c for c, _x in COMMON_STEPS})
+)
+EVENT_TYPES = (
+    ("ObjectEvent", _l("Something happened to the goods (ObjectEvent)")),
+    ("TransformationEvent", _l("Inputs made into this batch (TransformationEvent)")),
+    ("AggregationEvent", _l("Packed into a container (AggregationEvent)")),
+)
+ACTIONS = (("OBSERVE", "OBSERVE"), ("ADD", "ADD"), ("DELETE", "DELETE"))
+DISPOSITION_CHOICES = (("", "—"),) + tuple((d, d.replace("_", " ")) for d in sorted(DISPOSITIONS))
+
+FIELDS = (
+    Field("biz_step", _l("What happened"), kind="choice", choices=STEPS),
+    Field("event_time", _l("When (Vietnam time)"), kind="datetime", required=True),
+    Field("place", _l("Where (place name)"), i18n=True, max_length=300),
+    Field("description", _l("Description"), kind="text", i18n=True, max_length=5000),
+    Field("quantity", _l("Quantity"), kind="float", minimum=0, maximum=1e12),
+    Field("unit", _l("Unit"), max_length=20),
+    Field("event_type", _l("EPCIS event type"), kind="choice", choices=EVENT_TYPES),
+    Field("action", _l("EPCIS action"), kind="choice", choices=ACTIONS),
+    Field("disposition", _l("Disposition"), kind="choice", choices=DISPOSITION_CHOICES),
+    Field("read_point", _l("Read point (URI)"), max_length=255),
+    Field("biz_location", _l("Business location (URI)"), max_length=255),
+    Field("parent_id", _l("Container (for packing)"), max_length=255),
+)
+
+
+def check_event(session: Session, event: TraceEvent, values: dict[str, Any]) -> dict[str, str]:
+    """Known CBV terms only (the export to the national portal refuses others)."""
+    errors: dict[str, str] = {}
+    if values.get("biz_step") not in BIZ_STEPS:
+        errors["biz_step"] = _("Choose a step from the list.")
+    if values.get("disposition") and values["disposition"] not in DISPOSITIONS:
+        errors["disposition"] = _("Choose a disposition from the list.")
+    for key in ("read_point", "biz_location"):
+        value = values.get(key) or ""
+        if value and (" " in value or ":" not in value):
+            errors[key] = _("Give a URI such as urn:epc:id:sgln:… or https://…")
+    return errors
+
+
+def _prepare(session: Session, event: TraceEvent, user: User, parent_id: int | None) -> None:
+    event.batch_id = parent_id
+    event.tz_offset = "+07:00"
+    event.recorded_by_id = user.id
+    event.recorded_by_name = user.display_name or user.email
+
+
+event_spec = register(
+    EntitySpec(
+        name="event",
+        model=TraceEvent,
+        label=_l("Event"),
+        label_plural=_l("Events"),
+        fields=FIELDS,
+        roles=EVERYONE,
+        list_columns=("biz_step", "event_time", "recorded_by_name"),
+        parent=batch_spec.name,
+        parent_attr="batch_id",
+        check=check_event,
+        prepare=_prepare,
+        deletable=True,
+        title=lambda e: f"{e.biz_step} · {e.event_time:%Y-%m-%d}",
+    ),
+    "events",
+)

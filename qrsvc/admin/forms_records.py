@@ -1,0 +1,137 @@
+"""Flask-WTF forms built from an :class:`EntitySpec`, one input per field and language."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from functools import lru_cache
+from typing import Any
+
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    FloatField,
+    HiddenField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from qrsvc.admin.forms import AdminForm
+from qrsvc.admin.records import EntitySpec, Field, clean_text
+from qrsvc.templating import VIETNAM_TZ
+
+#: Upper bound on free text even where the column is unbounded: a pasted novel is a mistake.
+MAX_TEXT = 100_000
+
+
+def input_name(f: Field, lang: str | None = None) -> str:
+    """The form input's name: ``history__en`` for a per-language field."""
+    return f"{f.name}__{lang}" if lang else f.name
+
+
+def _make_input(f: Field, lang: str | None, creating: bool) -> Any:
+    label = f"{f.label} ({lang})" if lang else f.label
+    required = f.required and (lang in (None, "vi"))
+    checks: list[Any] = [DataRequired() if required else Optional()]
+    if f.kind in ("int", "float"):
+        checks = [InputRequired() if required else Optional()]
+        if f.minimum is not None or f.maximum is not None:
+            checks.append(NumberRange(min=f.minimum, max=f.maximum))
+        cls = IntegerField if f.kind == "int" else FloatField
+        return cls(label, checks, description=f.help)
+    if f.kind == "date":
+        return DateField(label, checks, description=f.help)
+    if f.kind == "datetime":
+        return DateTimeLocalField(label, checks, format="%Y-%m-%dT%H:%M", description=f.help)
+    if f.kind == "bool":
+        return BooleanField(label, description=f.help)
+    if f.kind == "choice":
+        # A list with an empty choice ("—") makes the field optional.
+        optional = any(value == "" for value, _text in f.choices)
+        return SelectField(
+            label,
+            [Optional() if optional else DataRequired()],
+            choices=[SelectChoice(value, text) for value, text in f.choices],
+            description=f.help,
+        )
+    checks.append(Length(max=f.max_length or MAX_TEXT))
+    cls = TextAreaField if f.kind in ("text", "markdown") else StringField
+    render_kw = {"readonly": True} if f.create_only and not creating else None
+    return cls(label, checks, description=f.help, render_kw=render_kw)
+
+
+@lru_cache(maxsize=256)
+def _form_class(spec: EntitySpec, languages: tuple[str, ...], creating: bool) -> type[AdminForm]:
+    attrs: dict[str, Any] = {"version": HiddenField()}
+    for f in spec.fields:
+        for lang in languages if f.i18n else (None,):
+            attrs[input_name(f, lang)] = _make_input(f, lang, creating)
+    return type(f"{spec.name.title()}Form", (AdminForm,), attrs)
+
+
+def record_form(
+    spec: EntitySpec,
+    languages: list[str],
+    *,
+    creating: bool,
+    flat: dict[str, Any] | None = None,
+    version: int | None = None,
+) -> AdminForm:
+    """The form for ``spec`` with one column per language; filled from ``flat`` on GET."""
+    cls = _form_class(spec, tuple(languages), creating)
+    if flat is None:
+        return cls()
+    data: dict[str, Any] = {"version": version}
+    for f in spec.fields:
+        for lang in languages if f.i18n else (None,):
+            key = f"{f.name}.{lang}" if lang else f.name
+            data[input_name(f, lang)] = _to_input(f, flat.get(key))
+    return cls(data=data)
+
+
+def form_values(spec: EntitySpec, form: AdminForm, languages: list[str]) -> dict[str, Any]:
+    """The submitted form as flat JSON values, text NFC-normalised."""
+    flat: dict[str, Any] = {}
+    for f in spec.fields:
+        for lang in languages if f.i18n else (None,):
+            raw = form[input_name(f, lang)].data
+            key = f"{f.name}.{lang}" if lang else f.name
+            value = _from_input(f, raw)
+            if lang is None or value:
+                flat[key] = value
+    return flat
+
+
+def form_version(form: AdminForm) -> int | None:
+    """The version the form was loaded with, or None when missing or not a number."""
+    raw = (form.version.data or "").strip()
+    return int(raw) if raw.isdigit() and len(raw) < 12 else None
+
+
+def _to_input(f: Field, value: Any) -> Any:
+    if value is None:
+        return None
+    if f.kind == "date":
+        return date.fromisoformat(value)
+    if f.kind == "datetime":
+        return datetime.fromisoformat(value).astimezone(VIETNAM_TZ).replace(tzinfo=None)
+    return value
+
+
+def _from_input(f: Field, raw: Any) -> Any:
+    if f.kind in ("str", "text", "markdown"):
+        return clean_text(raw)
+    if f.kind == "choice":
+        return raw or ""
+    if f.kind == "bool":
+        return bool(raw)
+    if f.kind == "date":
+        return raw.isoformat() if raw else None
+    if f.kind == "datetime":
+        # Staff type local time in Vietnam; stored as an aware value.
+        return raw.replace(tzinfo=VIETNAM_TZ).isoformat() if raw else None
+    return raw

@@ -1,0 +1,94 @@
+"""Links the GS1 resolver serves for a product (one default per link type and language)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from qrsvc.admin.access import EVERYONE
+from qrsvc.admin.checks import check_url
+from qrsvc.admin.crud import register
+from qrsvc.admin.products import product_spec  # registered first: the parent
+from qrsvc.admin.records import EntitySpec, Field
+from qrsvc.i18n import CONTENT_LANGUAGES
+from qrsvc.models import TraceLink, User
+
+LINK_TYPES = (
+    ("gs1:pip", _l("Product information page (gs1:pip)")),
+    ("gs1:traceability", _l("Traceability (gs1:traceability)")),
+    ("gs1:certificationInfo", _l("Certificate (gs1:certificationInfo)")),
+    ("gs1:recipeInfo", _l("Recipes (gs1:recipeInfo)")),
+    ("gs1:instructions", _l("Instructions (gs1:instructions)")),
+    ("gs1:buyOnline", _l("Buy online (gs1:buyOnline)")),
+    ("gs1:productSustainabilityInfo", _l("Sustainability (gs1:productSustainabilityInfo)")),
+    ("gs1:relatedVideo", _l("Video (gs1:relatedVideo)")),
+    ("gs1:support", _l("Support (gs1:support)")),
+)
+
+FIELDS = (
+    Field("link_type", _l("Kind of link"), kind="choice", choices=LINK_TYPES),
+    Field("href", _l("Web address"), required=True, max_length=1000),
+    Field("title", _l("Title"), required=True, max_length=200),
+    Field(
+        "lang",
+        _l("Language of the page"),
+        kind="choice",
+        choices=tuple((c, c) for c in CONTENT_LANGUAGES),
+    ),
+    Field("media_type", _l("Media type"), max_length=80),
+    Field("is_default", _l("Default link of the product"), kind="bool"),
+)
+
+
+class LinkSpec(EntitySpec):
+    """Saving a default link makes the product's other links non-default."""
+
+    def write(self, record: TraceLink, flat: dict[str, Any], *, creating: bool) -> None:
+        """Write the fields; only one default link per product."""
+        super().write(record, flat, creating=creating)
+        if record.is_default and record.product_id is not None:
+            from qrsvc.extensions import db
+
+            # The resolver answers a bare scan with the default: there must be one.
+            db.session.execute(
+                update(TraceLink)
+                .where(TraceLink.product_id == record.product_id, TraceLink.batch_id.is_(None))
+                .where(TraceLink.id != (record.id or 0))
+                .values(is_default=False)
+                .execution_options(synchronize_session=False)
+            )
+
+
+def check_link(session: Session, link: TraceLink, values: dict[str, Any]) -> dict[str, str]:
+    """Only http(s) addresses."""
+    errors: dict[str, str] = {}
+    check_url(errors, values, "href")
+    values["media_type"] = values.get("media_type") or "text/html"
+    return errors
+
+
+def _prepare(session: Session, link: TraceLink, user: User, parent_id: int | None) -> None:
+    link.product_id = parent_id
+
+
+link_spec = register(
+    LinkSpec(
+        name="link",
+        model=TraceLink,
+        label=_l("Link"),
+        label_plural=_l("Links"),
+        fields=FIELDS,
+        roles=EVERYONE,
+        list_columns=("link_type", "title", "lang", "is_default"),
+        parent=product_spec.name,
+        parent_attr="product_id",
+        check=check_link,
+        prepare=_prepare,
+        deletable=True,
+        title=lambda link: f"{link.link_type} · {link.title}",
+    ),
+    "links",
+)

@@ -1,0 +1,123 @@
+"""Printing from the admin: choose a format, see page 1, download the PDF."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Response, abort, render_template, request, url_for
+
+from qrsvc.admin import bp
+from qrsvc.admin.access import EVERYONE, STAFF, get_scoped, role_required
+from qrsvc.admin.printouts import (
+    MAX_LABELS,
+    first_page_png,
+    formats_of,
+    labels_pdf,
+    sign_pdf,
+)
+from qrsvc.models import Batch, Relic
+from qrsvc.templating import VIETNAM_TZ
+
+
+def _chosen_format(kind: str) -> tuple[dict[str, str], str]:
+    formats = formats_of(kind)
+    if not formats:
+        abort(404)
+    name = request.args.get("format") or next(iter(formats))
+    if name not in formats:
+        abort(404)
+    return formats, name
+
+
+def _label_count() -> int:
+    count = request.args.get("count", 21, type=int) or 21
+    return min(max(count, 1), MAX_LABELS)
+
+
+def _pdf(data: bytes, filename: str) -> Response:
+    return Response(
+        data,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+def _png(data: bytes) -> Response:
+    return Response(data, mimetype="image/png", headers={"Cache-Control": "no-store"})
+
+
+@bp.get("/print/relic/<int:record_id>")
+@role_required(*STAFF)
+def print_relic(record_id: int):
+    """Choose the sign format of a relic, see page 1, download."""
+    relic = get_scoped(Relic, record_id)
+    formats, name = _chosen_format("sign")
+    return render_template(
+        "admin/print.html",
+        title=relic.code,
+        back=url_for("admin.relic_edit", record_id=relic.id),
+        formats=formats,
+        chosen=name,
+        count=None,
+        preview=url_for("admin.print_relic_preview", record_id=relic.id, format=name),
+        download=url_for("admin.print_relic_pdf", record_id=relic.id, format=name),
+    )
+
+
+@bp.get("/print/relic/<int:record_id>/sign.pdf")
+@role_required(*STAFF)
+def print_relic_pdf(record_id: int):
+    """The sign as a print-ready PDF."""
+    relic = get_scoped(Relic, record_id)
+    _formats, name = _chosen_format("sign")
+    return _pdf(sign_pdf(relic, name), f"sign-{relic.code}-{name}.pdf")
+
+
+@bp.get("/print/relic/<int:record_id>/preview.png")
+@role_required(*STAFF)
+def print_relic_preview(record_id: int):
+    """Page 1 of the sign as a picture."""
+    relic = get_scoped(Relic, record_id)
+    _formats, name = _chosen_format("sign")
+    return _png(first_page_png(sign_pdf(relic, name)))
+
+
+@bp.get("/print/batch/<int:record_id>")
+@role_required(*EVERYONE)
+def print_batch(record_id: int):
+    """Choose the label format and how many labels of a batch."""
+    batch = get_scoped(Batch, record_id)
+    formats, name = _chosen_format("label")
+    count = _label_count()
+    return render_template(
+        "admin/print.html",
+        title=batch.ref,
+        back=url_for("admin.batch_edit", record_id=batch.id),
+        formats=formats,
+        chosen=name,
+        count=count,
+        max_count=MAX_LABELS,
+        preview=url_for("admin.print_batch_preview", record_id=batch.id, format=name, count=count),
+        download=url_for("admin.print_batch_pdf", record_id=batch.id, format=name, count=count),
+    )
+
+
+@bp.get("/print/batch/<int:record_id>/labels.pdf")
+@role_required(*EVERYONE)
+def print_batch_pdf(record_id: int):
+    """The labels as a print-ready PDF."""
+    batch = get_scoped(Batch, record_id)
+    _formats, name = _chosen_format("label")
+    today = datetime.now(VIETNAM_TZ).date()
+    return _pdf(labels_pdf(batch, name, _label_count(), today), f"labels-{batch.ref}.pdf")
+
+
+@bp.get("/print/batch/<int:record_id>/preview.png")
+@role_required(*EVERYONE)
+def print_batch_preview(record_id: int):
+    """Page 1 of the labels as a picture."""
+    batch = get_scoped(Batch, record_id)
+    _formats, name = _chosen_format("label")
+    today = datetime.now(VIETNAM_TZ).date()
+    count = min(_label_count(), 60)  # page 1 never needs more
+    return _png(first_page_png(labels_pdf(batch, name, count, today)))

@@ -1,0 +1,156 @@
+"""What an editable record looks like to the admin, and the one way to save it.
+
+Each kind of record (relic, producer, product, ...) is described once by an
+:class:`EntitySpec`: its fields, which of them exist per language, who may edit
+it. From that the admin builds the form, the list, the history and the save.
+
+A record is seen as a flat dict of JSON values: ``{"code": "LK01", "name.vi": ...}``.
+The revision history stores changes in that shape, so any field of any record can
+be shown as "old → new" and restored.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from flask_babel import LazyString
+from sqlalchemy.orm import Session
+
+from qrsvc.i18n import CONTENT_LANGUAGES
+
+
+@dataclass(frozen=True)
+class Field:
+    """One editable field.
+
+    ``kind`` is one of str, text, markdown, int, float, date, datetime, choice, bool.
+    A per-language field (``i18n``) is edited side by side in every language shown.
+    """
+
+    name: str
+    label: str | LazyString
+    kind: str = "str"
+    i18n: bool = False
+    required: bool = False
+    max_length: int | None = None
+    choices: tuple[tuple[str, Any], ...] = ()
+    create_only: bool = False
+    help: str | LazyString = ""
+    minimum: float | None = None
+    maximum: float | None = None
+    nullable: bool = False  # an empty text is stored as NULL (unique optional codes: GTIN, GLN)
+
+
+@dataclass(eq=False)  # identity hash: specs are singletons and key the form cache
+class EntitySpec:
+    """How the admin edits one kind of record."""
+
+    name: str  # "relic": endpoints, revisions' entity_type
+    model: type
+    label: str | LazyString
+    label_plural: str | LazyString
+    fields: tuple[Field, ...]
+    roles: tuple[str, ...]
+    list_columns: tuple[str, ...] = ()
+    parent: str | None = None  # name of the parent's spec (batch → product)
+    parent_attr: str = ""  # the foreign key column to the parent
+    parent_model: type | None = None  # set when registered
+    create_roles: tuple[str, ...] | None = None  # who may create one (default: ``roles``)
+    children: tuple[str, ...] = ()  # specs listed on this record's page (product → batches)
+    deletable: bool = False  # events and links entered by mistake may be removed
+    # The condition a list search uses: typed text → SQL condition (None: no search box).
+    search: Callable[[str], Any] | None = None
+    # Extra checks of the whole record: values → {field: message}.
+    check: Callable[[Session, Any, dict[str, Any]], dict[str, str]] | None = None
+    # Prepares a new record (sets producer, parent) before the fields are written.
+    prepare: Callable[[Session, Any, Any, int | None], None] | None = None
+    title: Callable[[Any], str] = field(default=lambda r: f"#{r.id}")
+    read_i18n: Callable[[Any, Field], dict[str, str]] | None = None
+    write_i18n: Callable[[Any, Field, dict[str, str]], None] | None = None
+
+    def field(self, name: str) -> Field:
+        """The field called ``name``."""
+        return next(f for f in self.fields if f.name == name)
+
+    def choice_label(self, name: str, value: Any) -> Any:
+        """The words shown for ``value`` of choice field ``name`` (the value itself if none)."""
+        for f in self.fields:
+            if f.name == name:
+                return dict(f.choices).get(value, value)
+        return value
+
+    def read(self, record: Any) -> dict[str, Any]:
+        """The record as flat JSON values."""
+        flat: dict[str, Any] = {}
+        for f in self.fields:
+            if f.i18n:
+                texts = self.read_i18n(record, f) if self.read_i18n else getattr(record, f.name)
+                for lang, text in sorted((texts or {}).items()):
+                    if text:
+                        flat[f"{f.name}.{lang}"] = text
+            else:
+                flat[f.name] = to_json(getattr(record, f.name))
+        return flat
+
+    def write(self, record: Any, flat: dict[str, Any], *, creating: bool) -> None:
+        """Set the record's fields from flat JSON values (missing languages are cleared)."""
+        for f in self.fields:
+            if f.i18n:
+                texts = {
+                    key.split(".", 1)[1]: value
+                    for key, value in flat.items()
+                    if key.startswith(f.name + ".") and value
+                }
+                if self.write_i18n:
+                    self.write_i18n(record, f, texts)
+                else:
+                    setattr(record, f.name, texts)
+            elif f.name in flat and (creating or not f.create_only):
+                setattr(record, f.name, from_json(f, flat[f.name]))
+
+    def languages(self, record: Any | None, extra: str | None = None) -> list[str]:
+        """The languages to show side by side: vi, en, those in use, and ``extra``."""
+        used = set()
+        if record is not None:
+            used = {key.split(".", 1)[1] for key in self.read(record) if "." in key}
+        if extra in CONTENT_LANGUAGES:
+            used.add(extra)
+        return [lang for lang in CONTENT_LANGUAGES if lang in {"vi", "en"} | used]
+
+
+def to_json(value: Any) -> Any:
+    """A column value as a JSON value (dates as ISO text)."""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if hasattr(value, "value") and isinstance(value.value, str):
+        return value.value  # a StrEnum
+    return value
+
+
+def from_json(f: Field, value: Any) -> Any:
+    """A JSON value back into the Python value of the field's column."""
+    if value is None or value == "":
+        if f.nullable or f.kind in ("int", "float", "date", "datetime"):
+            return None
+        return False if f.kind == "bool" else ""
+    if f.kind == "date":
+        return date.fromisoformat(value)
+    if f.kind == "datetime":
+        return datetime.fromisoformat(value)
+    if f.kind == "int":
+        return int(value)
+    if f.kind == "float":
+        return float(value)
+    if f.kind == "bool":
+        return bool(value)
+    return value
+
+
+def clean_text(value: str | None) -> str:
+    """Text as stored: NFC (Vietnamese typed on different keyboards compares equal), trimmed,
+    with Windows line ends made plain."""
+    return unicodedata.normalize("NFC", (value or "").replace("\r\n", "\n")).strip()

@@ -1,0 +1,68 @@
+"""Accounts of staff and producers (administrators only)."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from wtforms import SelectChoice
+
+from qrsvc.admin import bp
+from qrsvc.admin.access import role_required
+from qrsvc.admin.accounts import AccountError, UserChange, save_user
+from qrsvc.admin.forms import UserForm
+from qrsvc.extensions import db
+from qrsvc.models import Producer, Role, User
+
+
+@bp.get("/users/")
+@role_required(Role.ADMIN)
+def user_list():
+    """Every account."""
+    users = db.session.scalars(select(User).order_by(User.role, User.email)).all()
+    return render_template("admin/users.html", users=users)
+
+
+@bp.route("/users/new", methods=["GET", "POST"], defaults={"user_id": None})
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def user_edit(user_id: int | None):
+    """Create or change an account."""
+    user = db.get_or_404(User, user_id) if user_id is not None else None
+    form = UserForm(obj=None)
+    if user is not None and not form.is_submitted():
+        form = UserForm(
+            data={
+                "email": user.email,
+                "display_name": user.display_name,
+                "role": user.role,
+                "producer_id": str(user.producer_id or ""),
+                "active": user.is_active_account,
+            }
+        )
+    producers = db.session.execute(select(Producer.id, Producer.name).order_by(Producer.name))
+    form.producer_id.choices = [SelectChoice("", "—")] + [
+        SelectChoice(str(i), name) for i, name in producers
+    ]
+    status = 200
+    if form.validate_on_submit():
+        change = UserChange(
+            email=form.email.data,
+            display_name=form.display_name.data or "",
+            role=form.role.data,
+            producer_id=int(form.producer_id.data) if form.producer_id.data else None,
+            password=form.password.data or "",
+            active=form.active.data,
+        )
+        try:
+            saved = save_user(user_id, change, current_user.id)
+        except AccountError as exc:
+            form.form_errors.append(str(exc))
+            status = 400
+        else:
+            flash(_("The account was saved."), "info")
+            return redirect(url_for("admin.user_edit", user_id=saved.id))
+    elif form.errors:
+        status = 400
+    return render_template("admin/user_edit.html", form=form, user=user), status
