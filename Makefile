@@ -29,16 +29,29 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 
 bench: $(STAMP) translations
-	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+	@for script in bench/[!_]*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 translations: $(COMPILED)
 
 %.mo: %.po $(STAMP)
 	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@
 
-# Each area keeps its own catalog: make extract-messages AREA=public
+# Each area keeps its own catalog: make extract-messages AREA=public (then translate
+# qrsvc/$(AREA)/translations/vi/LC_MESSAGES/messages.po). An area's babel.cfg says
+# which files are its own; without one, its package and templates/<area>/.
 extract-messages: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -o qrsvc/$(AREA)/translations/messages.pot qrsvc/$(AREA) templates/$(AREA)
+	@test -n "$(AREA)" || { echo "usage: make extract-messages AREA=public"; exit 2; }
+	cfg=qrsvc/$(AREA)/translations/babel.cfg; \
+	if [ ! -f $$cfg ]; then cfg=$$(mktemp); \
+	  printf '[python: qrsvc/$(AREA)/**.py]\n[jinja2: templates/$(AREA)/**.html]\n' > $$cfg; fi; \
+	$(BIN)/pybabel extract -F $$cfg -k _l --no-location -o qrsvc/$(AREA)/translations/messages.pot . && \
+	for lang in vi en; do \
+	  if [ -f qrsvc/$(AREA)/translations/$$lang/LC_MESSAGES/messages.po ]; then \
+	    $(BIN)/pybabel update -i qrsvc/$(AREA)/translations/messages.pot -d qrsvc/$(AREA)/translations -l $$lang; \
+	  else \
+	    $(BIN)/pybabel init -i qrsvc/$(AREA)/translations/messages.pot -d qrsvc/$(AREA)/translations -l $$lang; \
+	  fi; \
+	done
 
 $(STAMP):
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

@@ -53,6 +53,9 @@ def load_config(app: Flask, overrides: dict[str, Any]) -> None:
         RATELIMIT_HEADERS_ENABLED=True,
         # How many proxies (nginx) stand in front and set X-Forwarded-*; 0 trusts none.
         TRUSTED_PROXIES=_int_env("QRSVC_TRUSTED_PROXIES", 0),
+        # nginx already logs every request; a JSON line per request here costs as much
+        # CPU as rendering a page, so it is opt-in (errors are always logged).
+        ACCESS_LOG=env.get("QRSVC_ACCESS_LOG", "") in ("1", "true", "yes"),
     )
     # Optional tuning, each from QRSVC_<NAME> when set (limits in Flask-Limiter's notation).
     for name in ("STAMP_RATELIMIT", "STAMP_PIN_RATELIMIT", "API_RATELIMIT", "STAMP_REPORT_CONTACT"):

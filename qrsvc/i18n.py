@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app, g, has_request_context, request
 
 #: Languages the interface itself is translated into.
 UI_LANGUAGES = ("vi", "en")
@@ -55,6 +55,8 @@ def requested_language(available: tuple[str, ...] | list[str] = CONTENT_LANGUAGE
 
 def ui_locale() -> str:
     """The interface language: the content language when translated, else English."""
+    if not has_request_context():  # the CLI and workers speak the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     lang = getattr(g, "lang", None) or requested_language(CONTENT_LANGUAGES)
     if lang in UI_LANGUAGES:
         return lang

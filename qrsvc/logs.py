@@ -64,7 +64,7 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def log_request(response: Response) -> Response:
         response.headers["X-Request-ID"] = g.get("request_id", "")
-        if app.config.get("QRSVC_ACCESS_LOG", True) and not app.testing:
+        if app.config["ACCESS_LOG"] and not app.testing:
             started = g.get("request_started", time.perf_counter())
             access.info(
                 "%s %s %s",

@@ -18,6 +18,7 @@ from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
 import jinja2
+from PIL import ImageFile
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
@@ -27,6 +28,11 @@ from qrsvc.generator.data import LabelData, SignData
 from qrsvc.generator.fonts import FONT_DIR, FONT_FILES
 from qrsvc.generator.formats import TEMPLATE_DIR, PrintFormat
 from qrsvc.generator.layout import crop_mark_segments, slug_mm
+
+# Importing WeasyPrint switches on Pillow's process-wide LOAD_TRUNCATED_IMAGES, after
+# which photo uploads in the same process would accept truncated JPEGs. Our print
+# documents embed no photos, so the strict default is put back for everyone.
+ImageFile.LOAD_TRUNCATED_IMAGES = False
 
 __all__ = ["write_html_document"]
 
