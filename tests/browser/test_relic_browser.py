@@ -142,7 +142,7 @@ def test_play_the_audio_narration(live_server, browser_page, narrated):
     assert browser_page.get_by_text("Welcome.").is_visible()
     audio.scroll_into_view_if_needed()
     browser_page.evaluate("document.querySelector('audio').play()")
-    browser_page.wait_for_function("document.querySelector('audio').currentTime > 0.2")
+    browser_page.wait_for_function("() => document.querySelector('audio').currentTime > 0.2")
     assert browser_page.evaluate("document.querySelector('audio').error") is None
 
 
