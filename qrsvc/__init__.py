@@ -52,11 +52,12 @@ def create_app(config: dict[str, Any] | None = None, instance_path: str | None =
 
 def register_extensions(app: Flask) -> None:
     """Bind the unbound extensions of :mod:`qrsvc.extensions` to ``app``."""
-    from qrsvc import extensions, i18n, logs, security
+    from qrsvc import cache, extensions, i18n, logs, security
 
     extensions.init_app(app)
     i18n.init_app(app)
     logs.init_app(app)
+    cache.init_app(app)
     security.init_app(app)
 
 

@@ -12,6 +12,8 @@ URLs without escaping, and a key can never climb out of the store's root.
 from __future__ import annotations
 
 import abc
+import errno
+import logging
 import os
 import re
 import tempfile
@@ -30,6 +32,7 @@ __all__ = [
     "media_store_from_config",
 ]
 
+log = logging.getLogger(__name__)
 _KEY = re.compile(r"[a-z0-9][a-z0-9._-]{0,99}(?:/[a-z0-9][a-z0-9._-]{0,99}){0,7}")
 
 
@@ -93,15 +96,19 @@ class LocalMediaStore(MediaStore):
     def save(self, key: str, data: bytes, content_type: str) -> None:
         """Write ``data`` atomically: readers see the old file or the new one, never half."""
         target = self.path(key)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".upload-")
+        tmp = None
         try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".upload-")
             with os.fdopen(fd, "wb") as out:
                 out.write(data)
             os.chmod(tmp, 0o644)
             os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
+        except BaseException as exc:
+            if tmp is not None:
+                Path(tmp).unlink(missing_ok=True)
+            if isinstance(exc, OSError):
+                raise _storage_error(self.root, exc) from None
             raise
 
     def open(self, key: str) -> BinaryIO:
@@ -124,8 +131,34 @@ class LocalMediaStore(MediaStore):
         return f"LocalMediaStore({str(self.root)!r})"
 
 
+def _storage_error(root: Path, exc: OSError):
+    """The upload's error for a folder that cannot take the file (full, read-only, gone)."""
+    from qrsvc.media.images import MediaError  # images imports this module
+
+    # The folder's path is for the operator's log, not for an uploading producer.
+    log.error("media folder %s cannot take a file: %s", root, exc)
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        reason = "the disk that holds the media folder is full"
+    elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        reason = "the media folder is not writable by the service"
+    else:
+        reason = f"the media folder cannot be written ({exc.strerror or 'error'})"
+    return MediaError(
+        f"The file could not be stored: {reason}. Nothing was saved; "
+        "please tell the administrator.",
+        507,
+    )
+
+
 def media_store_from_config(config: Mapping[str, Any]) -> MediaStore:
-    """The store the configuration asks for: today always the ``MEDIA_DIR`` folder."""
+    """The store the configuration asks for: a bucket or the ``MEDIA_DIR`` folder.
+
+    A bucket when ``MEDIA_S3_BUCKET`` (or ``QRSVC_MEDIA_S3_BUCKET``) is set.
+    """
+    from qrsvc.media.s3 import S3MediaStore, s3_settings
+
+    if s3_settings(config)["bucket"]:
+        return S3MediaStore.from_config(config)
     return LocalMediaStore(config["MEDIA_DIR"], config.get("MEDIA_URL_PREFIX", "/media"))
 
 

@@ -108,7 +108,9 @@ def run_job(session: Session, job_id: int) -> PrintJob:
     run = session.get(StampRun, job.stamp_run_id)
     target = job_pdf_path(job)
     target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_suffix(".part")
+    # One partial file per attempt: after a worker was killed its work horse may still
+    # be writing the first attempt's file while the retry writes its own.
+    partial = target.with_suffix(f".{job.attempts}.part")
     try:
         with partial.open("wb") as out:
             write_pdf(

@@ -1,24 +1,19 @@
-"""Rendered pages kept briefly in memory, and HTTP caching (ETag, 304, Cache-Control).
+"""Rendered pages and their HTTP caching (ETag, 304, Cache-Control).
 
 A relic sign is scanned by many phones in a row (a tour bus arrives): rendering
-the same page for each would cost a database round trip and a template render
-per scan. Rendered pages are kept per process for ``PUBLIC_PAGE_CACHE_SECONDS``
-(default 30), so a staff edit shows within that time, and the hot path is a
-dictionary look-up. Only pages that exist are kept, so unknown codes cannot fill
-the cache, and the number of entries is bounded.
+the same page for each would cost a database round trip and a template render per
+scan. A :class:`RenderedPage` is what :mod:`qrsvc.cache` keeps (in Redis or in
+memory, fresh after any edit); only pages that exist are kept, so unknown codes
+cannot fill the cache.
 """
 
 from __future__ import annotations
 
 import gzip
 import hashlib
-import threading
-import time
-from collections import OrderedDict
-from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
-from flask import Response, current_app, request
+from flask import Response, request
 
 MAX_ENTRIES = 2048
 
@@ -45,44 +40,6 @@ class RenderedPage:
         return cls(body, gzip.compress(body, 9, mtime=0), etag, target_id, lang)
 
 
-class PageCache:
-    """A small time-limited LRU of rendered pages, shared by the threads of a worker."""
-
-    def __init__(self, seconds: float) -> None:
-        """Keep pages for ``seconds`` (0 disables the cache)."""
-        self.seconds = seconds
-        self._lock = threading.Lock()
-        self._pages: OrderedDict[Hashable, tuple[float, RenderedPage]] = OrderedDict()
-
-    def get_or_build(
-        self, key: Hashable, build: Callable[[], RenderedPage | None]
-    ) -> RenderedPage | None:
-        """The cached page for ``key``, or ``build()`` stored when it is not None."""
-        now = time.monotonic()
-        with self._lock:
-            hit = self._pages.get(key)
-            if hit is not None and hit[0] > now:
-                self._pages.move_to_end(key)
-                return hit[1]
-        page = build()
-        if page is not None and self.seconds > 0:
-            with self._lock:
-                self._pages[key] = (now + self.seconds, page)
-                self._pages.move_to_end(key)
-                while len(self._pages) > MAX_ENTRIES:
-                    self._pages.popitem(last=False)
-        return page
-
-
-def page_cache() -> PageCache:
-    """The current application's page cache."""
-    cache = current_app.extensions.get("qrsvc.pages")
-    if cache is None:
-        seconds = float(current_app.config.get("PUBLIC_PAGE_CACHE_SECONDS", 30))
-        cache = current_app.extensions.setdefault("qrsvc.pages", PageCache(seconds))
-    return cache
-
-
 def page_response(page: RenderedPage, max_age: int = 60) -> Response:
     """An HTML response for ``page``: ETag, Cache-Control, and 304 when revalidated.
 
@@ -96,7 +53,8 @@ def page_response(page: RenderedPage, max_age: int = 60) -> Response:
     etag = f"{page.etag}-gz" if compressed else page.etag  # one ETag per representation
     headers = [
         ("ETag", f'"{etag}"'),
-        ("Cache-Control", f"public, max-age={max_age}"),
+        # A CDN in front must ask us every time (a cheap 304) so every scan is counted.
+        ("Cache-Control", f"public, max-age={max_age}, s-maxage=0"),
         ("Vary", "Accept-Language, Cookie, Accept-Encoding"),
     ]
     if _matches(environ.get("HTTP_IF_NONE_MATCH"), etag):

@@ -7,10 +7,11 @@ import difflib
 from flask import current_app, render_template
 from sqlalchemy import select
 
+from qrsvc import cache
 from qrsvc.extensions import db
 from qrsvc.i18n import UI_LANGUAGES
 from qrsvc.models import Relic, Status
-from qrsvc.public.pages import RenderedPage, page_cache
+from qrsvc.public.pages import RenderedPage
 from qrsvc.public.relic_page import build_relic_view
 from qrsvc.public.relics import find_relic, normalise_code
 from qrsvc.public.structured import open_graph, relic_json_ld
@@ -21,8 +22,10 @@ def relic_page(code: str, lang: str) -> RenderedPage | None:
     normalised = normalise_code(code)
     if normalised is None:
         return None
-    return page_cache().get_or_build(
-        ("relic", normalised, lang), lambda: _render_relic(normalised, lang)
+    # Only the rendering is cached (shared by every worker, fresh after any edit);
+    # the view still counts every scan.
+    return cache.get_or_build(
+        ("relic", normalised, lang), lambda: _render_relic(normalised, lang), kind=RenderedPage
     )
 
 

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
 
+from qrsvc import cache
 from qrsvc.extensions import limiter
 from qrsvc.i18n import CONTENT_LANGUAGES, LANG_COOKIE, requested_language
 from qrsvc.models import Rank
@@ -74,6 +75,7 @@ def remember_language(response):
 
 
 @bp.get("/")
+@cache.cached_page()
 def home():
     """District home page: relics, OCOP products, search."""
     relics = relic_cards(published_relics(), g.lang)
@@ -81,6 +83,7 @@ def home():
 
 
 @bp.get("/relics")
+@cache.cached_page()
 def relic_list():
     """Published relics, filtered by rank and commune."""
     rank = request.args.get("rank", "")

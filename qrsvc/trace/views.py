@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask import abort, g, make_response, render_template, request
 from flask_babel import gettext as _
 
+from qrsvc import cache
 from qrsvc.i18n import requested_language
 from qrsvc.public.relic_page import picture
 from qrsvc.trace import bp, services
@@ -42,6 +43,7 @@ def batch(ref: str, lot: str):
 
 
 @bp.get("/products")
+@cache.cached_page()
 def products():
     """Published products, a page at a time."""
     g.lang = requested_language()

@@ -73,7 +73,7 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
     app = build_app(
         folder,
         f"sqlite:///{folder / 'live.sqlite3'}",
-        PUBLIC_PAGE_CACHE_SECONDS=0,  # tests edit data and look again
+        PAGE_CACHE_SECONDS=0,  # tests edit data and look again
         SCAN_FLUSH_SECONDS=0.2,
     )
     migrate(app)
