@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask, current_app, g, has_request_context, request
+from flask import Flask, Response, current_app, g, has_request_context, request
 
 #: Languages the interface itself is translated into.
 UI_LANGUAGES = ("vi", "en")
@@ -27,6 +27,7 @@ LANGUAGE_NAMES = {
     "ru": "Русский",
 }
 LANG_COOKIE = "lang"
+ONE_YEAR = 365 * 24 * 3600
 
 
 def init_app(app: Flask) -> None:
@@ -62,3 +63,21 @@ def ui_locale() -> str:
         return lang
     # A Korean visitor reads English buttons more easily than Vietnamese ones.
     return "en" if lang != "vi" else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def save_language_choice(response: Response) -> Response:
+    """Save ``?lang=`` in the language cookie, so the next page opens in that language."""
+    asked = (request.args.get("lang") or "").lower()
+    if asked in CONTENT_LANGUAGES and request.cookies.get(LANG_COOKIE) != asked:
+        response.set_cookie(
+            LANG_COOKIE,
+            asked,
+            max_age=ONE_YEAR,
+            samesite="Lax",
+            httponly=True,
+            secure=request.is_secure,
+        )
+        # A response that sets a cookie is this visitor's own: no shared cache keeps it.
+        cache_control = response.headers.get("Cache-Control", "")
+        response.headers["Cache-Control"] = cache_control.replace("public", "private") or "private"
+    return response

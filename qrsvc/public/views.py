@@ -11,7 +11,7 @@ from werkzeug.http import parse_accept_header
 
 from qrsvc import cache
 from qrsvc.extensions import limiter
-from qrsvc.i18n import CONTENT_LANGUAGES, LANG_COOKIE, requested_language
+from qrsvc.i18n import CONTENT_LANGUAGES, requested_language, save_language_choice
 from qrsvc.models import Rank
 from qrsvc.public import bp
 from qrsvc.public.cards import product_cards, relic_cards
@@ -29,8 +29,6 @@ from qrsvc.public.rendering import relic_page, similar_codes
 from qrsvc.public.reports import file_sign_report
 from qrsvc.public.search import clean_query, search
 from qrsvc.scans import count_view
-
-ONE_YEAR = 365 * 24 * 3600
 
 
 @bp.before_request
@@ -58,20 +56,7 @@ def remember_language(response):
     """``?lang=`` is also saved in a cookie, so the next page opens in that language."""
     if "lang=" not in request.environ.get("QUERY_STRING", ""):
         return response  # the hot path: a scan of the printed URL carries no parameter
-    asked = (request.args.get("lang") or "").lower()
-    if asked in CONTENT_LANGUAGES and request.cookies.get(LANG_COOKIE) != asked:
-        response.set_cookie(
-            LANG_COOKIE,
-            asked,
-            max_age=ONE_YEAR,
-            samesite="Lax",
-            httponly=True,
-            secure=request.is_secure,
-        )
-        # A response that sets a cookie is this visitor's own: no shared cache keeps it.
-        cache_control = response.headers.get("Cache-Control", "")
-        response.headers["Cache-Control"] = cache_control.replace("public", "private") or "private"
-    return response
+    return save_language_choice(response)
 
 
 @bp.get("/")

@@ -13,14 +13,13 @@ import nh3
 from flask import current_app, g, make_response, render_template, request
 from flask.wrappers import Response
 
-from qrsvc.i18n import CONTENT_LANGUAGES, LANG_COOKIE, UI_LANGUAGES, requested_language
+from qrsvc.i18n import CONTENT_LANGUAGES, UI_LANGUAGES, requested_language, save_language_choice
 from qrsvc.models import Batch, Media, Product, localized
 from qrsvc.public.relic_page import picture
 from qrsvc.scans import count_view
 from qrsvc.trace import services
 from qrsvc.trace.identifiers import batch_path, product_path
 
-ONE_YEAR = 365 * 24 * 3600
 #: Link types shown under "Where to buy"; the other staff links go under "More".
 SHOP_LINK_TYPES = frozenset({"gs1:hasRetailers", "gs1:purchaseSuppliesOrAccessories"})
 
@@ -83,16 +82,7 @@ def pictures_of(media: list[Media], lang: str) -> list:
 
 def remember_language(response: Response) -> Response:
     """Save ``?lang=`` in the cookie the public pages use, so the next page keeps it."""
-    asked = (request.args.get("lang") or "").lower()
-    if asked in CONTENT_LANGUAGES and request.cookies.get(LANG_COOKIE) != asked:
-        response.set_cookie(
-            LANG_COOKIE,
-            asked,
-            max_age=ONE_YEAR,
-            samesite="Lax",
-            httponly=True,
-            secure=request.is_secure,
-        )
+    save_language_choice(response)
     # The language comes from the query, the cookie or the header: caches must tell them apart.
     response.vary.update(("Accept-Language", "Cookie"))
     return response
