@@ -87,7 +87,7 @@ def prepare(folder: Path, access_log: bool) -> dict:
         "SECRET_KEY": "benchmark secret key",
         "STAMP_KEY": "benchmark stamp key",
         "RATELIMIT_ENABLED": False,
-        "QRSVC_ACCESS_LOG": access_log,
+        "ACCESS_LOG": access_log,
     }
     app = create_app(config, instance_path=str(folder / "instance"))
     with app.app_context():
@@ -185,15 +185,15 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--strict", action="store_true", help="exit 1 below the target")
     parser.add_argument(
-        "--no-access-log",
+        "--access-log",
         action="store_true",
-        help="turn qrsvc's per-request JSON log off (as behind nginx, which logs access)",
+        help="turn qrsvc's per-request JSON log on (off by default, as behind nginx)",
     )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="relic-bench-") as tmp:
         folder = Path(tmp)
-        config = prepare(folder, access_log=not args.no_access_log)
-        print(f"qrsvc access log: {'off' if args.no_access_log else 'on'}")
+        config = prepare(folder, access_log=args.access_log)
+        print(f"qrsvc access log: {'on' if args.access_log else 'off'}")
         servers = {}
         try:
             spec = f"qrsvc:create_app({config!r}, instance_path={str(folder / 'instance')!r})"
