@@ -1,8 +1,8 @@
 """What the stamp page shows: one service call per request, plain data out.
 
-The page is built from a snapshot (:class:`StampPage`, plain data) read with two Core
-statements before the scan is counted: this is the hot path of the service, and
-committing the count must not send the template back to the database for objects.
+The page is built from a snapshot (:class:`StampPage`, plain data) read with one Core
+statement in the transaction that counts the scan: this is the hot path of the
+service, and committing the count must not send the template back to the database.
 """
 
 from __future__ import annotations
@@ -13,10 +13,18 @@ from datetime import date, datetime
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, literal_column, select, true
 from sqlalchemy.orm import Session
 
-from qrsvc.models import Batch, Producer, Product, StampRun, StampRunChange, StampState
+from qrsvc.models import (
+    Batch,
+    Producer,
+    Product,
+    StampRun,
+    StampRunChange,
+    StampState,
+    utcnow,
+)
 from qrsvc.stamps import scans
 from qrsvc.stamps.codes import serial_label
 from qrsvc.stamps.pin import PinResult, confirm_pin
@@ -70,31 +78,37 @@ class StampPage:
 
 def stamp_page(session: Session, serial: int, *, client: str, count: bool = True) -> StampPage:
     """Look up ``serial`` and, when ``count`` is set, count this scan of it (committed)."""
-    found = _snapshot(session, serial)
-    if found is None:
+    now = utcnow()
+    if not count:
+        found = _snapshot(session, serial, now)
         session.rollback()
-        return StampPage("unknown")
-    page, run_id, before = found
-    if count:
-        alert = {"voided": "voided", "not_activated": "not_activated"}.get(page.state, "")
-        # Copies need several scans: a stamp scanned at most once before is not checked.
-        check = before.scan_count >= scans.COPIED_DAY_SCANS - 1 and not before.copied
-        page.scans = scans.record_scan(
-            session, serial, run_id, client=client, alert=alert, check_pattern=check
-        )
-    else:
+        if found is None:
+            return StampPage("unknown")
+        page, _, before, _ = found
         page.scans = before if before.scan_count else None
-        session.rollback()
+        return page
+    with scans.write_turn(session) as session:
+        found = _snapshot(session, serial, now)
+        if found is None:
+            session.rollback()
+            return StampPage("unknown")
+        page, run_id, before, pattern = found
+        alert = {"voided": "voided", "not_activated": "not_activated"}.get(page.state, "")
+        # A stamp already flagged as copied stays flagged: no need to look again.
+        copied = not before.copied and scans.looks_copied(pattern, client)
+        page.scans = scans.record_scan(
+            session, serial, run_id, client=client, now=now, copied=copied, alert=alert
+        )
     return page
 
 
 def pin_page(session: Session, serial: int, key: bytes, pin: str) -> StampPage | None:
     """Try the scratch-off ``pin``; None when this stamp has no PIN to confirm."""
-    found = _snapshot(session, serial)
+    found = _snapshot(session, serial, utcnow())
     if found is None or not found[0].with_pin:
         session.rollback()
         return None
-    page, run_id, before = found
+    page, run_id, before, _ = found
     page.scans = before if before.scan_count else None
     if page.state == "active":
         page.pin = confirm_pin(session, serial, run_id, key, pin)
@@ -117,15 +131,31 @@ def location_page(
 _run, _batch, _product, _producer, _state, _change = (
     model.__table__ for model in (StampRun, Batch, Product, Producer, StampState, StampRunChange)
 )
-# One statement for everything the page shows: built once, so SQLAlchemy compiles it once.
-# The run is the one with the greatest first serial not above ours (the unique index on
-# first_serial finds it); the stamp's own state row is joined when it exists.
+_covering = _change.alias("covering")
+_pattern = scans.scan_pattern()
+# One statement for everything the page shows and the copied-code check needs (it used
+# to take three), built once so SQLAlchemy compiles it once. The run is the one with the
+# greatest first serial not above ours (the unique index on first_serial finds it); the
+# stamp's own state row is joined when it exists; so is the last activation or voiding
+# that covers the serial, which decides its state; the scans of the last week come as
+# one row (an aggregate without GROUP BY always gives one).
+_LAST_CHANGE = (
+    select(func.max(_covering.c.id))
+    .where(
+        _covering.c.run_id == _run.c.id,
+        # Literal values, not an expanding parameter SQLAlchemy rewrites on every execution.
+        _covering.c.action.in_([literal_column("'activate'"), literal_column("'void'")]),
+        _covering.c.first_serial <= bindparam("serial"),
+        _covering.c.last_serial >= bindparam("serial"),
+    )
+    .correlate(_run)
+    .scalar_subquery()
+)
 _FACTS = (
     select(
         _run.c.id,
         _run.c.first_serial,
         _run.c.count,
-        _run.c.status,
         _run.c.with_pin,
         _batch.c.lot,
         _batch.c.status.label("batch_status"),
@@ -144,42 +174,39 @@ _FACTS = (
         _state.c.first_scan_at,
         _state.c.pin_confirmed_at,
         _state.c.alert_reason,
+        _change.c.action.label("change_action"),
+        _change.c.at.label("change_at"),
+        _change.c.note.label("change_note"),
+        *_pattern.c,
     )
     .select_from(
         _run.join(_batch, _batch.c.id == _run.c.batch_id)
         .join(_product, _product.c.id == _batch.c.product_id)
         .join(_producer, _producer.c.id == _product.c.producer_id)
         .outerjoin(_state, _state.c.serial == bindparam("serial"))
+        .outerjoin(_change, _change.c.id == _LAST_CHANGE)
+        .join(_pattern, true())
     )
     .where(_run.c.first_serial <= bindparam("serial"))
     .order_by(_run.c.first_serial.desc())
     .limit(1)
 )
-# The last activation or voiding that covers the serial decides its state.
-_CHANGE = (
-    select(_change.c.action, _change.c.at, _change.c.note)
-    .where(
-        _change.c.run_id == bindparam("run_id"),
-        _change.c.action.in_(("activate", "void")),
-        _change.c.first_serial <= bindparam("serial"),
-        _change.c.last_serial >= bindparam("serial"),
+
+
+def _snapshot(session: Session, serial: int, now: datetime):
+    """The page of ``serial`` before this scan, its run id, its scans so far and the
+    row of :func:`scans.scan_pattern` at ``now``; None when no run holds the serial."""
+    row = (
+        session.connection()
+        .execute(_FACTS, {"serial": serial, **scans.pattern_window(now)})
+        .first()
     )
-    .order_by(_change.c.id.desc())
-    .limit(1)
-)
-
-
-def _snapshot(session: Session, serial: int) -> tuple[StampPage, int, scans.ScanResult] | None:
-    """The page of ``serial`` before this scan, its run id and its scans so far; None: no run."""
-    connection = session.connection()
-    row = connection.execute(_FACTS, {"serial": serial}).first()
     if row is None or serial >= row.first_serial + row.count:
         return None
-    change = connection.execute(_CHANGE, {"run_id": row.id, "serial": serial}).first()
     if row.batch_status == "recalled":
         shown = "recalled"
-    elif change is not None:
-        shown = "active" if change.action == "activate" else "voided"
+    elif row.change_action is not None:
+        shown = "active" if row.change_action == "activate" else "voided"
     else:
         shown = "not_activated"
     facts = ProductFacts(
@@ -204,8 +231,8 @@ def _snapshot(session: Session, serial: int) -> tuple[StampPage, int, scans.Scan
         run_id=row.id,
         with_pin=row.with_pin,
         product=facts,
-        changed_at=change.at if change is not None else None,
-        change_note=change.note if change is not None else "",
+        changed_at=row.change_at,
+        change_note=row.change_note or "",
     )
     before = scans.ScanResult(
         row.scan_count or 0,
@@ -213,7 +240,7 @@ def _snapshot(session: Session, serial: int) -> tuple[StampPage, int, scans.Scan
         row.pin_confirmed_at,
         (row.alert_reason or "") in scans.COPY_REASONS,
     )
-    return page, row.id, before
+    return page, row.id, before, row
 
 
 @functools.lru_cache(maxsize=1024)

@@ -9,10 +9,12 @@ checking twice.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import hmac
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -58,34 +60,37 @@ def client_hash(secret: str, address: str | None, user_agent: str | None) -> str
     ]
 
 
+@contextlib.contextmanager
+def write_turn(session: Session) -> Iterator[Session]:
+    """The write transaction of one scan: this process's turn, then ``BEGIN IMMEDIATE``.
+
+    The stamp page reads what it shows and counts the scan in this one transaction: a
+    second one (begin, commit, the connection back to the pool and out again) costs more
+    work than the one read it would keep out of the lock, and in the benchmark keeping it
+    out served no more scans. On SQLite, under the lock, the copied-code check also sees
+    every earlier scan of the stamp.
+    """
+    with writer_turn(session):
+        yield begin_write(session)
+
+
 def record_scan(
     session: Session,
     serial: int,
     run_id: int,
     *,
     client: str,
+    now: datetime,
+    copied: bool = False,
     alert: str = "",
-    check_pattern: bool = True,
 ) -> ScanResult:
     """Count one scan of ``serial`` (in run ``run_id``) and return the counts, committed.
 
-    ``alert`` is a reason to flag the stamp for staff whatever the pattern says (a scan
-    of a voided or not yet activated stamp). ``check_pattern=False`` skips the copied-code
-    check when the caller knows it cannot match (too few scans so far, already flagged).
+    Runs in the transaction :func:`write_turn` opened. ``copied`` says the scans so far
+    with this one look like a copied code (:func:`looks_copied`); ``alert`` is a reason
+    to flag the stamp for staff whatever the pattern says (a scan of a voided or not yet
+    activated stamp).
     """
-    now = utcnow()
-    # The pattern is read before taking the write lock, so the lock is held for two short
-    # statements only: that is what lets several server processes count in turn quickly.
-    # Two scans at the same instant may each miss the other here; the next scan sees both.
-    copied = check_pattern and _looks_copied(session, serial, now, client)
-    with writer_turn(session):
-        return _count(session, serial, run_id, client, now, copied, alert)
-
-
-def _count(
-    session: Session, serial: int, run_id: int, client: str, now: datetime, copied: bool, alert: str
-) -> ScanResult:
-    session = begin_write(session)
     connection = session.connection()
     values = {"serial": serial, "run_id": run_id, "now": now}
     count, first_at, confirmed_at, reason = connection.execute(
@@ -138,35 +143,40 @@ def _count_statement(dialect: str):
 _INSERT_SCAN = insert(StampScan.__table__)
 
 
-def _pattern_statement():
+def pattern_window(now: datetime) -> dict[str, datetime]:
+    """The bound values :func:`scan_pattern` needs for a scan at ``now``."""
+    return {"day": now - timedelta(days=1), "week": now - timedelta(days=7)}
+
+
+def scan_pattern():
+    """One row: the stamp's scans in the last day and week, and their least and greatest
+    client hash (bound: ``serial``, ``day``, ``week``), for the stamp page's one query."""
     at = StampScan.__table__.c.at
     in_day = at >= bindparam("day", type_=at.type)
     day_client = case((in_day, StampScan.client_hash))
     # "At least two clients" is "the least and greatest client hash differ", which needs
     # no DISTINCT (no sort) and lets this scan's client be counted in for free.
-    return select(
-        func.count(case((in_day, 1))),
-        func.min(day_client),
-        func.max(day_client),
-        func.count(),
-        func.min(StampScan.client_hash),
-        func.max(StampScan.client_hash),
-    ).where(StampScan.serial == bindparam("serial"), at >= bindparam("week", type_=at.type))
-
-
-_PATTERN = _pattern_statement()
-
-
-def _looks_copied(session: Session, serial: int, now: datetime, client: str) -> bool:
-    """Would the scans of the last day and week, with this one, look like a copied code?"""
-    window = {"serial": serial, "day": now - timedelta(days=1), "week": now - timedelta(days=7)}
-    day_scans, day_low, day_high, week_scans, week_low, week_high = (
-        session.connection().execute(_PATTERN, window).one()
+    return (
+        select(
+            func.count(case((in_day, 1))).label("day_scans"),
+            func.min(day_client).label("day_low"),
+            func.max(day_client).label("day_high"),
+            func.count().label("week_scans"),
+            func.min(StampScan.client_hash).label("week_low"),
+            func.max(StampScan.client_hash).label("week_high"),
+        )
+        .where(StampScan.serial == bindparam("serial"), at >= bindparam("week", type_=at.type))
+        .subquery("pattern")
     )
-    day_clients = {client, day_low, day_high} - {None}
-    week_clients = {client, week_low, week_high} - {None}
-    return (day_scans + 1 >= COPIED_DAY_SCANS and len(day_clients) >= 2) or (
-        week_scans + 1 >= COPIED_WEEK_SCANS and len(week_clients) >= 2
+
+
+def looks_copied(row, client: str) -> bool:
+    """Would the scans of the last day and week (``row`` of :func:`scan_pattern`), with
+    this one by ``client``, look like a copied code?"""
+    day_clients = {client, row.day_low, row.day_high} - {None}
+    week_clients = {client, row.week_low, row.week_high} - {None}
+    return (row.day_scans + 1 >= COPIED_DAY_SCANS and len(day_clients) >= 2) or (
+        row.week_scans + 1 >= COPIED_WEEK_SCANS and len(week_clients) >= 2
     )
 
 

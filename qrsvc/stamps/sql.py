@@ -35,6 +35,8 @@ def writer_turn(session: Session) -> Iterator[None]:
     server processes those sleeps, not the work, set the pace. An exclusive ``flock`` on
     a file beside the database queues the writers in the kernel instead, and the next one
     starts the moment the previous one commits. PostgreSQL queues row locks itself.
+    Still worth it with ``BEGIN IMMEDIATE``, which waits in those same sleeps: the stamp
+    benchmark (two workers) served about 990 scans/s with this lock, 830 without.
     """
     url = session.get_bind().url
     if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":

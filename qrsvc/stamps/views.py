@@ -18,7 +18,6 @@ from flask import (
     g,
     make_response,
     redirect,
-    render_template,
     request,
     url_for,
 )
@@ -29,6 +28,7 @@ from qrsvc.extensions import db, limiter
 from qrsvc.i18n import requested_language
 from qrsvc.stamps import pages, runs
 from qrsvc.stamps.codes import StampCodeError, make_token, parse_token
+from qrsvc.stamps.rendering import page_gettext, render_page
 from qrsvc.stamps.scans import client_hash
 from qrsvc.templating import VIETNAM_TZ
 
@@ -137,9 +137,15 @@ def render_item_stamp(batch, serial: str) -> Response | None:
 def _render(page: pages.StampPage, token: str | None = None) -> Response:
     if token is None and page.serial is not None:
         token = make_token(_key(), page.serial)
-    html = render_template(
+    scans = page.scans
+    html = render_page(
         "stamps/stamp.html",
+        **page_gettext(),
         page=page,
+        state=page.state,
+        facts=page.product,
+        scans=scans,
+        copied=scans and (scans.copied or page.location_flagged),
         token=token,
         today=datetime.now(VIETNAM_TZ).date(),
         report_contact=current_app.config.get("STAMP_REPORT_CONTACT", ""),
