@@ -14,7 +14,7 @@ import functools
 import hashlib
 import secrets
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, current_app, g, request
 
 POLICY = (
     "default-src 'self'; "
@@ -70,9 +70,17 @@ def _stylesheets() -> tuple:
 
 
 def inline_style_hashes() -> str:
-    """CSP sources for the stylesheets pages inline (see ``site_css``, ``trace_css``)."""
-    site_css, trace_css = _stylesheets()
-    return _hash(site_css()) + _hash(trace_css())
+    """CSP sources for the stylesheets pages inline (see ``site_css``, ``trace_css``).
+
+    Outside debug mode the stylesheets are those the process started with, so their
+    hashes are computed once instead of checking both files on every answer.
+    """
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    cached = app.extensions.get("qrsvc.style_hashes")
+    if cached is None or app.debug:
+        site_css, trace_css = _stylesheets()
+        cached = app.extensions["qrsvc.style_hashes"] = _hash(site_css()) + _hash(trace_css())
+    return cached
 
 
 def add_security_headers(response: Response) -> Response:
