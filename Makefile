@@ -23,6 +23,7 @@ test: $(STAMP) translations
 lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
+	bash .ci/security
 
 format: $(STAMP)
 	$(BIN)/ruff format .
