@@ -65,6 +65,33 @@ def bench_env(instance: Path, database_url: str = "", **extra: str) -> dict[str,
     return env
 
 
+def serve(app_spec: str, folder: Path, workers: int) -> tuple[subprocess.Popen, int]:
+    """Start gunicorn serving ``app_spec`` on a free port of 127.0.0.1; wait until it answers."""
+    port = free_port()
+    command = [
+        sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}",
+        "--workers", str(workers), "--worker-class", "sync", "--chdir", str(folder),
+        "--log-level", "warning", app_spec,
+    ]  # fmt: skip
+    process = subprocess.Popen(
+        command,
+        env={**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{folder}"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return process, port
+        except OSError:
+            if process.poll() is not None:
+                raise SystemExit(f"gunicorn exited with {process.returncode}") from None
+            time.sleep(0.1)
+    process.kill()
+    raise SystemExit("gunicorn did not start")
+
+
 class Gunicorn:
     """gunicorn serving ``app`` (a WSGI path) on a free port, until ``stop()``."""
 

@@ -24,9 +24,6 @@ import argparse
 import http.client
 import json
 import multiprocessing
-import os
-import socket
-import subprocess
 import sys
 import tempfile
 import threading
@@ -36,6 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from _server import serve  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
 from qrsvc import create_app  # noqa: E402
@@ -96,35 +94,6 @@ def prepare(folder: Path, access_log: bool) -> dict:
         db.session.remove()
         db.engine.dispose()
     return config
-
-
-def serve(app_spec: str, folder: Path, workers: int) -> tuple[subprocess.Popen, int]:
-    """Start gunicorn on a free port of 127.0.0.1 and wait until it answers."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    command = [
-        sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}",
-        "--workers", str(workers), "--worker-class", "sync", "--chdir", str(folder),
-        "--log-level", "warning", app_spec,
-    ]  # fmt: skip
-    process = subprocess.Popen(
-        command,
-        env={**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{folder}"},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return process, port
-        except OSError:
-            if process.poll() is not None:
-                raise SystemExit(f"gunicorn exited with {process.returncode}") from None
-            time.sleep(0.1)
-    process.kill()
-    raise SystemExit("gunicorn did not start")
 
 
 def fetch(port: int, path: str) -> bytes:

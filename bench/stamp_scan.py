@@ -18,7 +18,6 @@ import argparse
 import http.client
 import multiprocessing
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -29,6 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from _server import serve  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
 from qrsvc import create_app  # noqa: E402
@@ -78,43 +78,6 @@ def prepare(folder: Path) -> tuple[dict, list[str]]:
         ]
         db.engine.dispose()
     return config, paths
-
-
-def serve(app_spec: str, folder: Path, workers: int) -> tuple[subprocess.Popen, int]:
-    """Start gunicorn on a free port and wait until it answers."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--chdir",
-            str(folder),
-            "--log-level",
-            "warning",
-            app_spec,
-        ],
-        env={**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{folder}"},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return process, port
-        except OSError:
-            if process.poll() is not None:
-                raise SystemExit(f"gunicorn exited with {process.returncode}") from None
-            time.sleep(0.1)
-    process.kill()
-    raise SystemExit("gunicorn did not start")
 
 
 def load(port: int, paths: list[str], seconds: float, clients: int, out) -> None:
