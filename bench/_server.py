@@ -8,11 +8,13 @@ itself after a fixed time.
 from __future__ import annotations
 
 import asyncio
+import http.client
 import os
 import random
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Sequence
@@ -90,6 +92,51 @@ def serve(app_spec: str, folder: Path, workers: int) -> tuple[subprocess.Popen, 
             time.sleep(0.1)
     process.kill()
     raise SystemExit("gunicorn did not start")
+
+
+def thread_load(
+    port: int,
+    paths: Sequence[str],
+    seconds: float,
+    clients: int,
+    out,
+    *,
+    user_agent: str = "Mozilla/5.0 (Linux; Android 10) Mobile",
+    limit: int = 1_000_000,
+) -> None:
+    """Child process: ``clients`` threads request ``paths`` round-robin, a new connection
+    each time as phones do, for ``seconds`` and at most ``limit`` requests; puts
+    ``(statuses, elapsed)`` on ``out``. A refused or reset request counts as status 0."""
+    statuses: dict[int, int] = {}
+    lock = threading.Lock()
+    counter = iter(range(limit))
+    stop = time.monotonic() + seconds
+
+    def worker() -> None:
+        local: dict[int, int] = {}
+        while time.monotonic() < stop and (n := next(counter, None)) is not None:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            try:
+                conn.request("GET", paths[n % len(paths)], headers={"User-Agent": user_agent})
+                answer = conn.getresponse()
+                answer.read()
+                status = answer.status
+            except OSError:
+                status = 0
+            finally:
+                conn.close()
+            local[status] = local.get(status, 0) + 1
+        with lock:
+            for status, count in local.items():
+                statuses[status] = statuses.get(status, 0) + count
+
+    threads = [threading.Thread(target=worker) for _ in range(clients)]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    out.put((statuses, time.monotonic() - started))
 
 
 class Gunicorn:

@@ -26,14 +26,12 @@ import json
 import multiprocessing
 import sys
 import tempfile
-import threading
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from _server import serve  # noqa: E402
+from _server import serve, thread_load  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
 from qrsvc import create_app  # noqa: E402
@@ -105,40 +103,15 @@ def fetch(port: int, path: str) -> bytes:
     return body
 
 
-def load(port: int, path: str, seconds: float, clients: int, out) -> None:
-    """Child process: ``clients`` threads request the page for ``seconds`` (bounded)."""
-    statuses: dict[int, int] = {}
-    lock = threading.Lock()
-    sent = iter(range(MAX_REQUESTS))
-    stop = time.monotonic() + seconds
-
-    def worker() -> None:
-        local: dict[int, int] = {}
-        while time.monotonic() < stop and next(sent, None) is not None:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            conn.request("GET", path, headers={"User-Agent": PHONE})
-            answer = conn.getresponse()
-            answer.read()
-            conn.close()
-            local[answer.status] = local.get(answer.status, 0) + 1
-        with lock:
-            for status, n in local.items():
-                statuses[status] = statuses.get(status, 0) + n
-
-    threads = [threading.Thread(target=worker) for _ in range(clients)]
-    started = time.monotonic()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    out.put((statuses, time.monotonic() - started))
-
-
 def measure(port: int, path: str, seconds: float, clients: int) -> tuple[dict, float]:
     """Load ``path`` for ``seconds`` from a separate process; return (statuses, elapsed)."""
     context = multiprocessing.get_context("spawn")
     queue = context.Queue()
-    child = context.Process(target=load, args=(port, path, seconds, clients, queue))
+    child = context.Process(
+        target=thread_load,
+        args=(port, [path], seconds, clients, queue),
+        kwargs={"user_agent": PHONE, "limit": MAX_REQUESTS},
+    )
     child.start()
     statuses, elapsed = queue.get(timeout=seconds + 120)
     child.join()

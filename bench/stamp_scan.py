@@ -15,20 +15,17 @@ per request is printed too: on a shared machine it is the steadier figure.
 from __future__ import annotations
 
 import argparse
-import http.client
 import multiprocessing
 import os
 import subprocess
 import sys
 import tempfile
-import threading
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from _server import serve  # noqa: E402
+from _server import serve, thread_load  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
 from qrsvc import create_app  # noqa: E402
@@ -80,41 +77,6 @@ def prepare(folder: Path) -> tuple[dict, list[str]]:
     return config, paths
 
 
-def load(port: int, paths: list[str], seconds: float, clients: int, out) -> None:
-    """Child process: ``clients`` threads request ``paths`` round-robin for ``seconds``."""
-    statuses: dict[int, int] = {}
-    lock = threading.Lock()
-    counter = iter(range(10**9))
-    stop = time.monotonic() + seconds
-
-    def worker() -> None:
-        local: dict[int, int] = {}
-        while time.monotonic() < stop:
-            path = paths[next(counter) % len(paths)]
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            try:
-                conn.request("GET", path, headers={"User-Agent": "Mozilla/5.0 (bench phone)"})
-                answer = conn.getresponse()
-                answer.read()
-                status = answer.status
-            except OSError:  # refused or reset: reported as status 0, never hidden
-                status = 0
-            finally:
-                conn.close()
-            local[status] = local.get(status, 0) + 1
-        with lock:
-            for status, n in local.items():
-                statuses[status] = statuses.get(status, 0) + n
-
-    threads = [threading.Thread(target=worker) for _ in range(clients)]
-    started = time.monotonic()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    out.put((statuses, time.monotonic() - started))
-
-
 def server_cpu_seconds(master: int) -> float:
     """CPU time (user + system) the gunicorn workers of ``master`` have used so far."""
     total = 0
@@ -141,7 +103,11 @@ def measure(server: subprocess.Popen, port: int, paths: list[str], seconds: floa
     served = 0
     for duration in (0.5, seconds):
         cpu = server_cpu_seconds(server.pid)
-        child = context.Process(target=load, args=(port, paths, duration, clients, queue))
+        child = context.Process(
+            target=thread_load,
+            args=(port, paths, duration, clients, queue),
+            kwargs={"user_agent": "Mozilla/5.0 (bench phone)"},
+        )
         child.start()
         statuses, elapsed = queue.get(timeout=duration + 120)
         child.join()
