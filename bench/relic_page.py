@@ -82,7 +82,10 @@ def prepare(folder: Path, access_log: bool) -> dict:
         "MEDIA_DIR": str(folder / "media"),
         "SECRET_KEY": "benchmark secret key",
         "STAMP_KEY": "benchmark stamp key",
-        "RATELIMIT_ENABLED": False,
+        # As in production: rate limiting on (the relic page has no limit of its own, but
+        # every request pays for the limiter's hooks), in this process's memory.
+        "RATELIMIT_ENABLED": True,
+        "RATELIMIT_STORAGE_URI": "memory://",
         "ACCESS_LOG": access_log,
     }
     app = create_app(config, instance_path=str(folder / "instance"))

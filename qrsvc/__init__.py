@@ -8,17 +8,43 @@ Digital Link), ``stamps/``, ``api/``, ``admin/``, ``generator/`` (print engine).
 from __future__ import annotations
 
 import os
+import weakref
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
 
 from qrsvc.config import ConfigError, load_config
+from qrsvc.sessions import CookieSessionInterface
 
 __all__ = ["ConfigError", "create_app", "PROJECT_ROOT"]
 
 #: The checkout the service runs from: templates/, static/ and printables/ sit here.
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Qrsvc(Flask):
+    """The Flask application, remembering which callables are coroutine functions.
+
+    Flask asks ``inspect.iscoroutinefunction`` about every view and hook on every
+    request (a dozen times for a scan); the answer never changes for a function, so
+    it is kept for as long as the function lives.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._sync_callables: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+    def ensure_sync(self, func: Callable) -> Callable:
+        """``func`` itself for a plain function, else a synchronous wrapper (as Flask does)."""
+        try:
+            return self._sync_callables[func]
+        except KeyError:
+            sync = self._sync_callables[func] = super().ensure_sync(func)
+            return sync
+        except TypeError:  # not weakly referenceable (a builtin): ask every time
+            return super().ensure_sync(func)
 
 
 def create_app(config: dict[str, Any] | None = None, instance_path: str | None = None) -> Flask:
@@ -28,7 +54,7 @@ def create_app(config: dict[str, Any] | None = None, instance_path: str | None =
     URL and instance folder this way). Raises :class:`ConfigError` with a
     one-line explanation when the configuration cannot work.
     """
-    app = Flask(
+    app = Qrsvc(
         __name__,
         instance_path=instance_path or os.environ.get("QRSVC_INSTANCE_PATH") or None,
         instance_relative_config=True,
@@ -36,6 +62,7 @@ def create_app(config: dict[str, Any] | None = None, instance_path: str | None =
         static_folder=str(PROJECT_ROOT / "static"),
     )
     load_config(app, config or {})
+    app.session_interface = CookieSessionInterface()
     app.json.ensure_ascii = False  # Vietnamese stays readable (and smaller) in JSON
     if app.config["TRUSTED_PROXIES"]:
         from werkzeug.middleware.proxy_fix import ProxyFix

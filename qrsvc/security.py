@@ -18,8 +18,8 @@ from flask import Flask, Response, current_app, g, request
 
 POLICY = (
     "default-src 'self'; "
-    "script-src 'self' 'nonce-{nonce}'; "
-    "style-src 'self' 'nonce-{nonce}'{style_hashes}; "
+    "script-src 'self'{nonce}; "
+    "style-src 'self'{nonce}{style_hashes}; "
     "img-src 'self' data:; "
     "media-src 'self'; "
     "connect-src 'self'; "
@@ -70,17 +70,26 @@ def _stylesheets() -> tuple:
 
 
 def inline_style_hashes() -> str:
-    """CSP sources for the stylesheets pages inline (see ``site_css``, ``trace_css``).
+    """CSP sources for the stylesheets pages inline (see ``site_css``, ``trace_css``)."""
+    site_css, trace_css = _stylesheets()
+    return _hash(site_css()) + _hash(trace_css())
 
-    Outside debug mode the stylesheets are those the process started with, so their
-    hashes are computed once instead of checking both files on every answer.
+
+def content_security_policy() -> str:
+    """The policy of this answer: with the nonce only if the page used one.
+
+    A page served from the cache carries no per-request block, so it gets the stricter
+    policy without a nonce, which is the same for every answer. Outside debug mode the
+    stylesheets are those the process started with, so that policy is made once.
     """
+    if "csp_nonce" in g:
+        return POLICY.format(nonce=f" 'nonce-{g.csp_nonce}'", style_hashes=inline_style_hashes())
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    cached = app.extensions.get("qrsvc.style_hashes")
-    if cached is None or app.debug:
-        site_css, trace_css = _stylesheets()
-        cached = app.extensions["qrsvc.style_hashes"] = _hash(site_css()) + _hash(trace_css())
-    return cached
+    policy = app.extensions.get("qrsvc.csp")
+    if policy is None or app.debug:
+        policy = POLICY.format(nonce="", style_hashes=inline_style_hashes())
+        app.extensions["qrsvc.csp"] = policy
+    return policy
 
 
 def add_security_headers(response: Response) -> Response:
@@ -89,8 +98,7 @@ def add_security_headers(response: Response) -> Response:
     # One pass over the headers instead of a search per header (this runs on every answer).
     present = {name.lower() for name, _ in headers.items()}
     if "content-security-policy" not in present and response.mimetype == "text/html":
-        policy = POLICY.format(nonce=csp_nonce(), style_hashes=inline_style_hashes())
-        headers.add("Content-Security-Policy", policy)
+        headers.add("Content-Security-Policy", content_security_policy())
     for name, value in DEFAULT_HEADERS:
         if name.lower() not in present:
             headers.add(name, value)

@@ -64,6 +64,34 @@ def test_sign_in_with_the_right_password_and_out_again(app, client, accounts):
     assert client.get("/admin/").status_code == 302
 
 
+def test_stay_signed_in_lasts_until_signing_out(app, client, accounts):
+    accounts.create("editor", email="lan@district.test")
+    signed_in = client.post(
+        "/admin/login",
+        data={
+            "email": "lan@district.test",
+            "password": PASSWORD,
+            "remember": "y",
+            "csrf_token": token(client),
+        },
+    )
+    assert "remember_token=" in signed_in.headers["Set-Cookie"]
+    client.delete_cookie("session")  # the browser was closed: only the long-lived cookie is left
+    assert client.get("/admin/").status_code == 200
+    client.post("/admin/logout", data={"csrf_token": token(client, "/admin/password")})
+    assert client.get_cookie("remember_token") is None
+    client.delete_cookie("session")
+    assert client.get("/admin/").status_code == 302  # signed out means signed out
+
+
+def test_answers_that_do_not_depend_on_cookies_do_not_read_the_session(client):
+    # Pages in the visitor's language vary on its cookie; these do not depend on any.
+    for path in ("/healthz", "/api/v1/relics", "/.well-known/gs1resolver"):
+        answer = client.get(path)
+        assert "Cookie" not in answer.headers.get("Vary", ""), path
+        assert "Set-Cookie" not in answer.headers, path
+
+
 @pytest.mark.parametrize(
     ("email", "password"),
     [

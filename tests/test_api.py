@@ -352,9 +352,29 @@ def test_the_api_is_read_only(client, catalog):
 
 @pytest.mark.parametrize("app_config", [{"RATELIMIT_ENABLED": True, "API_RATELIMIT": "3/minute"}])
 def test_the_api_is_rate_limited_per_client(client, conforms, catalog):
-    for _ in range(3):
-        conforms("/products", "/products")
+    # One budget for the whole API: the OpenAPI document fetched by ``conforms`` counts.
+    conforms("/products", "/products")
+    conforms("/relics", "/relics")
     _, body = conforms("/products", "/products", 429)
     assert body["error"]["status"] == 429
     # Scans of printed codes are not limited by the API's budget.
     assert client.get(f"/01/{GTIN_CAKE}").status_code == 200
+
+
+@pytest.mark.parametrize("app_config", [{"RATELIMIT_ENABLED": True, "API_RATELIMIT": "2/minute"}])
+def test_only_limited_views_pay_for_rate_limits(app, client, catalog):
+    from qrsvc.extensions import limiter
+
+    # No app-wide check: a scan never looks up limits it does not have...
+    assert limiter._check_request_limit not in app.before_request_funcs.get(None, [])
+    for _ in range(5):
+        assert client.get("/healthz").status_code == 200
+        scan = client.get(f"/01/{GTIN_CAKE}")
+        assert scan.status_code == 200 and "X-RateLimit-Limit" not in scan.headers
+    # ...while every view of the API, including its errors, still counts against its budget.
+    first = client.get("/api/v1/products")
+    assert first.status_code == 200
+    assert first.headers["X-RateLimit-Limit"] == "2"
+    assert first.headers["X-RateLimit-Remaining"] == "1"
+    assert client.get("/api/v1/products/nothing-like-this").status_code == 404
+    assert client.get("/api/v1/relics").status_code == 429  # one budget for the whole API

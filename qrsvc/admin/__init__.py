@@ -17,6 +17,21 @@ bp = Blueprint("admin", __name__)
 OPEN_ENDPOINTS = {"admin.login"}
 
 
+@bp.record_once
+def remember_cookie_on_admin_pages_only(state) -> None:
+    """Move Flask-Login's remember-me cookie hook from every answer to the admin's.
+
+    Signing in and out happen here only, and the hook reads the session of every
+    answer it sees, which costs each scan of a sign a session lookup and adds
+    ``Vary: Cookie`` to answers that do not depend on a cookie.
+    """
+    hook = login_manager._update_remember_cookie
+    app_hooks = state.app.after_request_funcs.get(None, [])
+    if hook in app_hooks:
+        app_hooks.remove(hook)
+        state.app.after_request_funcs.setdefault(bp.name, []).append(hook)
+
+
 @bp.before_request
 def require_sign_in():
     """Send visitors who are not signed in to the login page, whatever the URL."""
@@ -28,8 +43,8 @@ def require_sign_in():
 
 @bp.context_processor
 def admin_globals() -> dict:
-    """Names every admin template uses."""
-    return {"get_locale": get_locale}
+    """Names every admin template uses (public pages never look at the signed-in user)."""
+    return {"get_locale": get_locale, "current_user": current_user}
 
 
 @bp.after_request

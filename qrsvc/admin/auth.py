@@ -64,8 +64,8 @@ def login():
 @role_required(*EVERYONE)
 def logout():
     """Sign out (a POST, so that a link on another site cannot sign anyone out)."""
-    logout_user()
     session.clear()
+    logout_user()  # after clearing: it leaves the order to delete the remember-me cookie
     flash(_("You are signed out."), "info")
     return redirect(url_for("admin.login"))
 

@@ -2,7 +2,7 @@
 
 from flask import Blueprint, current_app
 
-from qrsvc.extensions import limiter
+from qrsvc.extensions import limited_blueprint
 
 bp = Blueprint("api", __name__)
 
@@ -12,6 +12,6 @@ def _api_limit() -> str:
     return current_app.config.get("API_RATELIMIT", "300/minute;5000/hour")
 
 
-limiter.limit(_api_limit)(bp)
+limited_blueprint(bp, _api_limit)
 
 from qrsvc.api import views  # noqa: E402,F401 - registers the routes
