@@ -1,12 +1,15 @@
 """Benchmark: stamp page requests/s against a bare Flask route, on SQLite, same run.
 
-    .venv/bin/python bench/stamp_scan.py [--seconds 4] [--workers 2] [--clients 8]
+    .venv/bin/python bench/stamp_scan.py [--seconds 6] [--rounds 6] [--workers 2] [--clients 8]
 
 Both apps are served by gunicorn on 127.0.0.1 with the same workers; the load comes
 from a separate process (a pool of threads, a new connection per request as phones
-make them) for a bounded time. Every stamp request is a real scan: it is counted in
-the database on the request path. At the end the stored scan counts must equal the
-stamp requests that got a 200, or the benchmark fails.
+make them) for a bounded time, in short rounds taking turns between the targets.
+The qrsvc app runs as in production: rate limiting on (the one client's limit
+raised above what it sends), rendered pages and run facts kept in memory. Every
+stamp request is a real scan: it is counted in the database on the request path.
+At the end the stored scan counts must equal the stamp requests that got a 200, or
+the benchmark fails.
 
 Target (issue 5): stamp page / bare route >= 0.3 in requests/s. The server CPU time
 per request is printed too: on a shared machine it is the steadier figure.
@@ -95,36 +98,31 @@ def server_cpu_seconds(master: int) -> float:
     return total / tick
 
 
-def measure(server: subprocess.Popen, port: int, paths: list[str], seconds: float, clients: int):
-    """Warm up, then load.
+def load(server: subprocess.Popen, port: int, paths: list[str], seconds: float, clients: int):
+    """Load ``paths`` for ``seconds`` from a separate process.
 
-    Returns (status counts, requests/s, server CPU ms per request, 200s including the
-    warm-up). CPU per request is what the work costs; requests/s also depends on what
-    else the machine is doing.
+    Returns (status counts, seconds elapsed, server CPU seconds used). CPU per request
+    is what the work costs; requests/s also depends on what else the machine is doing.
     """
     context = multiprocessing.get_context("spawn")
     queue = context.Queue()
-    served = 0
-    for duration in (0.5, seconds):
-        cpu = server_cpu_seconds(server.pid)
-        child = context.Process(
-            target=thread_load,
-            args=(port, paths, duration, clients, queue),
-            kwargs={"user_agent": "Mozilla/5.0 (bench phone)"},
-        )
-        child.start()
-        statuses, elapsed = queue.get(timeout=duration + 120)
-        child.join()
-        cpu = server_cpu_seconds(server.pid) - cpu
-        served += statuses.get(200, 0)
-    requests = sum(statuses.values())
-    return statuses, requests / elapsed, 1000 * cpu / max(requests, 1), served
+    cpu = server_cpu_seconds(server.pid)
+    child = context.Process(
+        target=thread_load,
+        args=(port, paths, seconds, clients, queue),
+        kwargs={"user_agent": "Mozilla/5.0 (bench phone)"},
+    )
+    child.start()
+    statuses, elapsed = queue.get(timeout=seconds + 120)
+    child.join()
+    return statuses, elapsed, server_cpu_seconds(server.pid) - cpu
 
 
 def main() -> int:
-    """Run both measurements, print the ratios; exit 1 when the scan count is not exact."""
+    """Run the measurements, print the ratios; exit 1 when the scan count is not exact."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=4.0)
+    parser.add_argument("--seconds", type=float, default=6.0, help="per target, in all")
+    parser.add_argument("--rounds", type=int, default=6)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--clients", type=int, default=8)
     args = parser.parse_args()
@@ -132,34 +130,54 @@ def main() -> int:
         folder = Path(tmp)
         (folder / "bare_app.py").write_text(BARE_APP)
         config, paths = prepare(folder)
-        results = {}
         qrsvc_app = f"qrsvc:create_app({config!r}, instance_path={str(folder / 'i')!r})"
-        specs = {
-            "bare Flask route": ("bare_app:app", ["/"]),
-            # Not the target, but it shows what every qrsvc request costs before any page.
-            "qrsvc /healthz": (qrsvc_app, ["/healthz"]),
-            "stamp page": (qrsvc_app, paths),
-        }
-        for name, (spec, targets) in specs.items():
-            server, port = serve(spec, folder, args.workers)
-            try:
-                results[name] = measure(server, port, targets, args.seconds, args.clients)
-            finally:
-                server.terminate()
-                server.wait(timeout=30)
-            statuses, rate, cpu_ms, _ = results[name]
+        servers = {}
+        try:
+            servers["bare"] = serve("bare_app:app", folder, args.workers)
+            servers["qrsvc"] = serve(qrsvc_app, folder, args.workers)
+            targets = {
+                "bare Flask route": ("bare", ["/"]),
+                # Not the target, but it shows what every qrsvc request costs before any page.
+                "qrsvc /healthz": ("qrsvc", ["/healthz"]),
+                "stamp page": ("qrsvc", paths),
+            }
+            # Short rounds, interleaved, so that the machine's load drifting during the run
+            # affects every target alike; round 0 warms every worker up.
+            totals = {name: ({}, 0.0, 0.0) for name in targets}
+            sent = 0
+            for round_ in range(args.rounds + 1):
+                for name, (server_name, target_paths) in targets.items():
+                    server, port = servers[server_name]
+                    seconds = 0.5 if round_ == 0 else args.seconds / args.rounds
+                    statuses, elapsed, cpu = load(server, port, target_paths, seconds, args.clients)
+                    if name == "stamp page":
+                        sent += statuses.get(200, 0)
+                    if round_:
+                        counts, total_elapsed, total_cpu = totals[name]
+                        for status, n in statuses.items():
+                            counts[status] = counts.get(status, 0) + n
+                        totals[name] = (counts, total_elapsed + elapsed, total_cpu + cpu)
+        finally:
+            for process, _ in servers.values():
+                process.terminate()
+            for process, _ in servers.values():
+                process.wait(timeout=30)
+        results = {}
+        for name, (counts, elapsed, cpu) in totals.items():
+            requests = sum(counts.values())
+            results[name] = (counts, requests / elapsed, 1000 * cpu / max(requests, 1))
             print(
-                f"{name:<18} {rate:8.0f} requests/s  {cpu_ms:6.2f} ms server CPU/request  "
-                f"statuses {statuses}"
+                f"{name:<18} {results[name][1]:8.0f} requests/s  "
+                f"{results[name][2]:6.2f} ms server CPU/request  statuses {counts}"
             )
         app = create_app(config, instance_path=str(folder / "instance"))
         with app.app_context():
             counted = db.session.scalar(select(func.coalesce(func.sum(StampState.scan_count), 0)))
             rows = db.session.scalar(select(func.count()).select_from(StampScan))
             db.engine.dispose()
-    stamp_statuses, stamp_rate, stamp_cpu, sent = results["stamp page"]
-    _, bare_rate, bare_cpu, _ = results["bare Flask route"]
-    _, floor_rate, floor_cpu, _ = results["qrsvc /healthz"]
+    stamp_statuses, stamp_rate, stamp_cpu = results["stamp page"]
+    _, bare_rate, bare_cpu = results["bare Flask route"]
+    _, floor_rate, floor_cpu = results["qrsvc /healthz"]
     ratio = stamp_rate / bare_rate
     exact = counted == sent == rows and set(stamp_statuses) == {200}
     print(

@@ -45,10 +45,12 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 #: Tables whose rows appear on public pages: a commit touching one bumps the generation.
+#: Stamp runs and their activations are kept by the stamp pages (:mod:`qrsvc.stamps.facts`);
+#: a stamp's counts (stamp_states, stamp_scans) change with every scan and are never kept.
 CONTENT_TABLES = frozenset({
     "relics", "relic_translations", "relic_slugs", "related_relics", "festivals", "steles",
     "relic_media", "media", "producers", "products", "trace_links", "batches", "batch_inputs",
-    "trace_events", "trace_event_evidence",
+    "trace_events", "trace_event_evidence", "stamp_runs", "stamp_run_changes",
 })  # fmt: skip
 NEVER_CACHED_BLUEPRINTS = frozenset({"admin", "stamps"})
 CACHED_STATUSES = frozenset({200, 404})

@@ -8,9 +8,12 @@ catalogs, which exist for vi and en. Each area keeps its own catalog in
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from flask import Flask, Response, current_app, g, has_request_context, request
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
 
 #: Languages the interface itself is translated into.
 UI_LANGUAGES = ("vi", "en")
@@ -47,11 +50,24 @@ def requested_language(available: tuple[str, ...] | list[str] = CONTENT_LANGUAGE
 
     Order of precedence: ``?lang=`` > the saved cookie > Accept-Language > vi.
     """
-    for candidate in (request.args.get("lang"), request.cookies.get(LANG_COOKIE)):
-        if candidate and candidate.lower() in available:
-            return candidate.lower()
-    best = request.accept_languages.best_match(list(available))
-    return best or "vi"
+    environ = request.environ
+    if "lang=" in environ.get("QUERY_STRING", "") or "lang=" in environ.get("HTTP_COOKIE", ""):
+        for candidate in (request.args.get("lang"), request.cookies.get(LANG_COOKIE)):
+            if candidate and candidate.lower() in available:
+                return candidate.lower()
+    # The usual first scan: no choice made yet, only the phone's languages.
+    header = environ.get("HTTP_ACCEPT_LANGUAGE", "")[:200]
+    return accept_language_choice(header, tuple(available))
+
+
+@functools.lru_cache(maxsize=512)
+def accept_language_choice(header: str, available: tuple[str, ...] = CONTENT_LANGUAGES) -> str:
+    """The language among ``available`` that suits an Accept-Language header best, else vi.
+
+    Parsing the header costs more than serving a cached relic page; the same few
+    values come back all day, so answers are remembered (bounded).
+    """
+    return parse_accept_header(header, LanguageAccept).best_match(available) or "vi"
 
 
 def ui_locale() -> str:

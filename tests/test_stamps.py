@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from qrsvc.extensions import db
 from qrsvc.models import Batch, Producer, Product, StampRunChange, StampScan, StampState, utcnow
@@ -408,20 +409,50 @@ def test_pin_is_refused_on_stamps_without_one_or_not_active(session, client, key
     assert forged.status_code == 404
 
 
+CROSS_SITE = [
+    {"Sec-Fetch-Site": "cross-site"},
+    {"Sec-Fetch-Site": "same-site"},  # another host of the same site is another site here
+    {"Origin": "https://evil.example"},
+    {"Origin": "null"},  # a sandboxed frame or a data: page
+    {"Origin": "http://localhost.evil.example"},
+    {"Sec-Fetch-Site": "same-origin", "Origin": "https://evil.example"},
+]
+
+
 @pytest.mark.parametrize("app_config", [{"WTF_CSRF_ENABLED": True}])
-def test_pin_and_location_forms_need_the_csrf_token(session, client, key, scan):
+@pytest.mark.parametrize("headers", CROSS_SITE)
+def test_stamp_forms_refuse_posts_from_other_sites(session, client, key, scan, headers):
     _, first, _ = new_run(with_pin=True)
-    html = scan(first).text
-    assert 'name="csrf_token"' in html
-    assert pin_post(client, key, first, stamp_pin(key, first)).status_code == 400
-    posted = client.post(f"/S/{make_token(key, first)}/location", data={"lat": 1, "lon": 1})
-    assert posted.status_code == 400
-    assert state_of(first).pin_confirmed_at is None
-    token = html.split('name="csrf_token" value="')[1].split('"')[0]
-    ok = client.post(
-        f"/S/{make_token(key, first)}/pin", data={"pin": stamp_pin(key, first), "csrf_token": token}
+    scan(first)
+    token = make_token(key, first)
+    pin = client.post(f"/S/{token}/pin", data={"pin": stamp_pin(key, first)}, headers=headers)
+    place = client.post(f"/S/{token}/location", data={"lat": 19.9, "lon": 105.4}, headers=headers)
+    assert pin.status_code == place.status_code == 403
+    assert "only be sent from the stamp page" in pin.text
+    state = state_of(first)
+    assert state.pin_confirmed_at is None and state.scan_count == 1
+    assert not db.session.scalars(
+        select(StampScan.latitude).where(StampScan.serial == first)
+    ).first()
+
+
+@pytest.mark.parametrize("app_config", [{"WTF_CSRF_ENABLED": True}])
+def test_stamp_pages_set_no_cookie_and_their_forms_work_from_the_page(session, client, key, scan):
+    """Nothing on the stamp page depends on a session: no cookie, no token in the forms."""
+    _, first, _ = new_run(with_pin=True)
+    page = scan(first)
+    assert "Set-Cookie" not in page.headers and "csrf_token" not in page.text
+    token = make_token(key, first)
+    from_the_page = {"Sec-Fetch-Site": "same-origin", "Origin": "http://localhost"}
+    shared = client.post(
+        f"/S/{token}/location", data={"lat": 19.9, "lon": 105.4}, headers=from_the_page
     )
+    assert shared.status_code == 200 and "Set-Cookie" not in shared.headers
+    ok = client.post(f"/S/{token}/pin", data={"pin": stamp_pin(key, first)}, headers=from_the_page)
     assert "your purchase is confirmed" in ok.text
+    # A browser typing the URL, or a client that says nothing about where it posts from.
+    again = client.post(f"/S/{token}/pin", data={"pin": stamp_pin(key, first)})
+    assert again.status_code == 200 and "already confirmed" in again.text
 
 
 # --- rate limits ----------------------------------------------------------------------------------
@@ -593,3 +624,98 @@ def test_old_scan_rows_can_be_pruned_and_counts_stay(session, scan, runner):
     assert scans_of(first) == 1 and state_of(first).scan_count == 1
     refused = runner.invoke(args=["stamps", "prune-scans", "--older-than", "3"])
     assert refused.exit_code != 0 and scans_of(first) == 1
+
+
+def test_reading_the_page_in_another_language_is_not_another_check(session, client, key, scan):
+    _, first, _ = new_run(with_pin=True)
+    token = make_token(key, first)
+    page = scan(first)
+    links = re.findall(r'<a href="([^"]+)" lang="(\w+)" hreflang', page.text)
+    assert links == [
+        (f"/S/{token}?lang=vi&amp;via=site", "vi"),
+        (f"/S/{token}?lang=en&amp;via=site", "en"),
+    ]
+    english = client.get(f"/S/{token}?lang=en&via=site", environ_base={"REMOTE_ADDR": "10.0.0.1"})
+    assert english.status_code == 200 and "Genuine stamp" in english.text
+    assert state_of(first).scan_count == 1
+    # After the PIN form the links lead back to the stamp page, not to the form's address.
+    answer = pin_post(client, key, first, "00000000")
+    assert f'href="/S/{token}?lang=en&amp;via=site"' in answer.text
+    assert f"/S/{token}/pin?lang" not in answer.text
+
+
+# --- the runs each process keeps between scans ----------------------------------------------
+
+
+def test_edits_show_on_the_next_scan(session, scan):
+    batch_id = make_batch(lot="K1")
+    _, first, _ = new_run(batch_id=batch_id)
+    assert "HTX Bánh gai Tứ Trụ" in scan(first).text  # the run is now kept by this process
+    batch = db.session.get(Batch, batch_id)
+    batch.product.producer.name = "HTX Bánh gai Tứ Trụ Xanh"
+    db.session.commit()
+    assert "HTX Bánh gai Tứ Trụ Xanh" in scan(first).text
+    batch.status = "recalled"
+    db.session.commit()
+    assert scan(first).status_code == 410
+    assert state_of(first).scan_count == 3  # every scan counted, kept run or not
+
+
+def test_a_change_made_by_another_process_shows_at_once(app, session, scan, tmp_path):
+    from tests.conftest import build_app
+
+    run_id, first, _ = new_run()
+    assert scan(first).status_code == 200
+    # Another server process (or the CLI) on the same instance folder and database.
+    other = build_app(tmp_path, app.config["SQLALCHEMY_DATABASE_URI"])
+    with other.app_context():
+        runs.void(db.session, run_id, note="stolen from the van")
+        db.session.remove()
+    with app.app_context():
+        assert scan(first).status_code == 410
+
+
+def test_a_change_made_behind_the_apps_back_shows_after_cache_clear(session, scan, runner):
+    from sqlalchemy import text
+
+    batch_id = make_batch(lot="K2")
+    _, first, _ = new_run(batch_id=batch_id)
+    assert scan(first).status_code == 200
+    db.session.execute(
+        text("UPDATE batches SET status = 'recalled' WHERE id = :id"), {"id": batch_id}
+    )
+    db.session.commit()
+    assert scan(first).status_code == 200  # raw SQL announces nothing: the run is still kept
+    assert runner.invoke(args=["cache", "clear"]).exit_code == 0
+    assert scan(first).status_code == 410
+
+
+def test_kept_runs_expire_whatever_the_generation_says(session):
+    from qrsvc.stamps.facts import RunCache
+
+    _, first, last = new_run(5)
+    kept, fresh = RunCache(), RunCache(max_age=0)
+    for runs_ in (kept, fresh):
+        facts = runs_.run_of(db.session, first, "g1")
+        assert facts.holds(first) and facts.holds(last) and not facts.holds(last + 1)
+        assert runs_.run_of(db.session, last + 1, "g1") is None
+        assert runs_.run_of(db.session, 0, "g1") is None
+    db.session.execute(update(runs.StampRun).values(with_pin=True))  # behind the cache's back
+    db.session.commit()
+    assert not kept.run_of(db.session, first, "g1").with_pin
+    assert fresh.run_of(db.session, first, "g1").with_pin
+    assert kept.run_of(db.session, first, "g2").with_pin  # a new generation reads again
+
+
+@pytest.mark.parametrize("app_config", [{"RATELIMIT_ENABLED": True, "STAMP_RATELIMIT": "2/minute"}])
+def test_a_flood_of_scans_is_told_when_to_come_back(session, client, key, scan):
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "vi"  # a Vietnamese buyer
+    _, first, _ = new_run()
+    assert [scan(first).status_code for _ in range(3)] == [200, 200, 429]
+    refused = scan(first)
+    assert refused.status_code == 429
+    assert 1 <= int(refused.headers["Retry-After"]) <= 60
+    assert "rất nhiều tem" in refused.text  # in the buyer's language
+    assert state_of(first).scan_count == 2  # a refused scan is not counted
+    cross = client.post(f"/S/{make_token(key, first)}/pin", headers={"Origin": "https://x.example"})
+    assert cross.status_code == 403

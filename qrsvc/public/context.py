@@ -2,30 +2,22 @@
 
 from __future__ import annotations
 
-import functools
-from pathlib import Path
 from urllib.parse import urlencode
 
 from babel import Locale, UnknownLocaleError
-from flask import current_app, g, request
+from flask import g, request
 from flask_babel import get_locale
 from markupsafe import Markup
 
 from qrsvc.i18n import UI_LANGUAGES
+from qrsvc.inline import inline
 from qrsvc.public import bp
 from qrsvc.public.relic_page import opening_lines
 
 
-@functools.lru_cache(maxsize=4)
-def _read_css(path: str, mtime_ns: int) -> Markup:
-    # Keyed by modification time: an edited stylesheet shows without a restart.
-    return Markup(Path(path).read_text(encoding="utf-8"))  # noqa: S704 - our own file
-
-
 def site_css() -> Markup:
     """The site's stylesheet, to inline in ``<style>`` (about 5 KB)."""
-    path = Path(current_app.static_folder or "static") / "css" / "site.css"
-    return _read_css(str(path), path.stat().st_mtime_ns)
+    return inline("css/site.css")
 
 
 def language_name(code: str) -> str:

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import functools
-
 from flask import abort, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from werkzeug.datastructures import LanguageAccept
-from werkzeug.http import parse_accept_header
 
 from qrsvc import cache
 from qrsvc.extensions import limiter
-from qrsvc.i18n import CONTENT_LANGUAGES, requested_language, save_language_choice
+from qrsvc.i18n import requested_language, save_language_choice
 from qrsvc.models import Rank
 from qrsvc.public import bp
 from qrsvc.public.cards import product_cards, relic_cards
@@ -34,21 +30,7 @@ from qrsvc.scans import count_view
 @bp.before_request
 def choose_language() -> None:
     """Decide the page language once per request: ``?lang=`` > cookie > Accept-Language > vi."""
-    environ = request.environ
-    if "lang=" in environ.get("QUERY_STRING", "") or "lang=" in environ.get("HTTP_COOKIE", ""):
-        g.lang = requested_language()
-    else:  # the usual first scan: no choice made yet, only the phone's languages
-        g.lang = accept_language_choice(environ.get("HTTP_ACCEPT_LANGUAGE", "")[:200])
-
-
-@functools.lru_cache(maxsize=512)
-def accept_language_choice(header: str) -> str:
-    """The content language that suits an Accept-Language header best, else vi.
-
-    Parsing the header costs more than serving a cached relic page; the same few
-    values come back all day, so answers are remembered (bounded).
-    """
-    return parse_accept_header(header, LanguageAccept).best_match(CONTENT_LANGUAGES) or "vi"
+    g.lang = requested_language()
 
 
 @bp.after_request

@@ -64,11 +64,8 @@ def client_hash(secret: str, address: str | None, user_agent: str | None) -> str
 def write_turn(session: Session) -> Iterator[Session]:
     """The write transaction of one scan: this process's turn, then ``BEGIN IMMEDIATE``.
 
-    The stamp page reads what it shows and counts the scan in this one transaction: a
-    second one (begin, commit, the connection back to the pool and out again) costs more
-    work than the one read it would keep out of the lock, and in the benchmark keeping it
-    out served no more scans. On SQLite, under the lock, the copied-code check also sees
-    every earlier scan of the stamp.
+    The stamp's counts are read and written in this one transaction; on SQLite, under
+    the lock, the copied-code check also sees every earlier scan of the stamp.
     """
     with writer_turn(session):
         yield begin_write(session)
@@ -81,23 +78,32 @@ def record_scan(
     *,
     client: str,
     now: datetime,
-    copied: bool = False,
     alert: str = "",
 ) -> ScanResult:
-    """Count one scan of ``serial`` (in run ``run_id``) and return the counts, committed.
+    """Count one scan of ``serial`` (in run ``run_id``) by ``client``; return the counts,
+    committed.
 
-    Runs in the transaction :func:`write_turn` opened. ``copied`` says the scans so far
-    with this one look like a copied code (:func:`looks_copied`); ``alert`` is a reason
-    to flag the stamp for staff whatever the pattern says (a scan of a voided or not yet
-    activated stamp).
+    Runs in the transaction :func:`write_turn` opened, so the copied-code check sees
+    every earlier scan of the stamp. It reads the scans of the last week only when the
+    count could reach a threshold: the first scans of a stamp, nearly all of them, need
+    no more than the count. ``alert`` is a reason to flag the stamp for staff whatever
+    the pattern says (a scan of a voided or not yet activated stamp).
     """
     connection = session.connection()
     values = {"serial": serial, "run_id": run_id, "now": now}
     count, first_at, confirmed_at, reason = connection.execute(
         _count_statement(connection.dialect.name), values
     ).one()
+    # A stamp already flagged as copied stays flagged: no need to look again.
+    copied = (
+        count >= min(COPIED_DAY_SCANS, COPIED_WEEK_SCANS)
+        and reason not in COPY_REASONS
+        and looks_copied(
+            connection.execute(_PATTERN, {"serial": serial, **pattern_window(now)}).one(), client
+        )
+    )
     connection.execute(_INSERT_SCAN, {"serial": serial, "at": now, "client_hash": client})
-    if copied and reason not in COPY_REASONS:
+    if copied:
         reason = _flag(session, serial, "copied", reason)
     elif alert and not reason:
         reason = _flag(session, serial, alert, reason)
@@ -150,24 +156,23 @@ def pattern_window(now: datetime) -> dict[str, datetime]:
 
 def scan_pattern():
     """One row: the stamp's scans in the last day and week, and their least and greatest
-    client hash (bound: ``serial``, ``day``, ``week``), for the stamp page's one query."""
+    client hash (bound: ``serial``, ``day``, ``week``)."""
     at = StampScan.__table__.c.at
     in_day = at >= bindparam("day", type_=at.type)
     day_client = case((in_day, StampScan.client_hash))
     # "At least two clients" is "the least and greatest client hash differ", which needs
     # no DISTINCT (no sort) and lets this scan's client be counted in for free.
-    return (
-        select(
-            func.count(case((in_day, 1))).label("day_scans"),
-            func.min(day_client).label("day_low"),
-            func.max(day_client).label("day_high"),
-            func.count().label("week_scans"),
-            func.min(StampScan.client_hash).label("week_low"),
-            func.max(StampScan.client_hash).label("week_high"),
-        )
-        .where(StampScan.serial == bindparam("serial"), at >= bindparam("week", type_=at.type))
-        .subquery("pattern")
-    )
+    return select(
+        func.count(case((in_day, 1))).label("day_scans"),
+        func.min(day_client).label("day_low"),
+        func.max(day_client).label("day_high"),
+        func.count().label("week_scans"),
+        func.min(StampScan.client_hash).label("week_low"),
+        func.max(StampScan.client_hash).label("week_high"),
+    ).where(StampScan.serial == bindparam("serial"), at >= bindparam("week", type_=at.type))
+
+
+_PATTERN = scan_pattern()
 
 
 def looks_copied(row, client: str) -> bool:

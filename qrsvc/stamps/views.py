@@ -24,8 +24,8 @@ from flask import (
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 
-from qrsvc.extensions import db, limiter
-from qrsvc.i18n import requested_language
+from qrsvc.extensions import csrf, db, hit_limits, limiter
+from qrsvc.i18n import UI_LANGUAGES, requested_language
 from qrsvc.stamps import pages, runs
 from qrsvc.stamps.codes import StampCodeError, make_token, parse_token
 from qrsvc.stamps.rendering import page_gettext, render_page
@@ -60,9 +60,13 @@ def choose_language() -> None:
 
 @bp.get("/S/<token>")
 @bp.get("/s/<token>", endpoint="stamp_lower")
-@limiter.limit(_page_limit)
 def stamp(token: str):
     """The stamp page; any other spelling of a genuine token redirects to the canonical one."""
+    hit_limits(
+        _page_limit(),
+        scope="stamp-page",
+        description=_("This connection has checked a great many stamps in a short time."),
+    )
     serial = _serial_or_none(token)
     if serial is None:
         return _render(pages.StampPage("unknown"))
@@ -75,10 +79,32 @@ def stamp(token: str):
     return _render(page, canonical)
 
 
+@bp.before_request
+def refuse_posts_from_other_sites() -> None:
+    """The stamp forms' defence against cross-site requests, without a token.
+
+    The PIN and location forms act on no account and no cookie: whoever knows the stamp
+    URL (and, for the PIN, the scratched-off PIN) can post them from anywhere, so a
+    CSRF token would protect nothing, while it would cost every scan a session cookie.
+    What is still refused is a browser posting for another site: browsers say where
+    a request comes from (``Sec-Fetch-Site``, ``Origin``), and those headers cannot be
+    set by a page.
+    """
+    if request.method != "POST":
+        return
+    fetched_from = request.headers.get("Sec-Fetch-Site")
+    if fetched_from is not None and fetched_from not in ("same-origin", "none"):
+        abort(403, description=_("This form can only be sent from the stamp page."))
+    origin = request.headers.get("Origin")
+    if origin is not None and origin != f"{request.scheme}://{request.host}":
+        abort(403, description=_("This form can only be sent from the stamp page."))
+
+
 @bp.post("/S/<token>/pin")
+@csrf.exempt
 @limiter.limit(_form_limit)
 def confirm_pin(token: str):
-    """Check the scratch-off PIN (CSRF-protected; rate-limited per client and per stamp)."""
+    """Check the scratch-off PIN (same-site posts only; rate-limited per client and stamp)."""
     serial = _serial_or_none(token)
     if serial is None:
         abort(404)
@@ -90,6 +116,7 @@ def confirm_pin(token: str):
 
 
 @bp.post("/S/<token>/location")
+@csrf.exempt
 @limiter.limit(_form_limit)
 def share_location(token: str):
     """Attach a location the buyer chose to share to their scan (helps spot copies)."""
@@ -147,6 +174,7 @@ def _render(page: pages.StampPage, token: str | None = None) -> Response:
         scans=scans,
         copied=scans and (scans.copied or page.location_flagged),
         token=token,
+        switch=_language_links(token),
         today=datetime.now(VIETNAM_TZ).date(),
         report_contact=current_app.config.get("STAMP_REPORT_CONTACT", ""),
     )
@@ -156,6 +184,20 @@ def _render(page: pages.StampPage, token: str | None = None) -> Response:
     response.headers["Cache-Control"] = "no-store"
     response.headers["X-Robots-Tag"] = "noindex"
     return response
+
+
+def _language_links(token: str | None) -> list[tuple[str, str]]:
+    """This stamp's page in each interface language: [(code, url)].
+
+    After a form was sent they lead back to the stamp page, not to the form's address.
+    ``via=site`` marks them as a link on the site: reading the page in another language
+    is not one more check of the stamp.
+    """
+    if request.method == "GET" or token is None:
+        path = request.path
+    else:
+        path = url_for("stamps.stamp", token=token)
+    return [(code, f"{path}?lang={code}&via=site") for code in UI_LANGUAGES]
 
 
 def _serial_or_none(token: str) -> int | None:
@@ -179,12 +221,14 @@ def _is_scan() -> bool:
     """A real person's GET: not a HEAD, a link preview, a crawler or a prefetch.
 
     The service worker refetches a page it keeps for offline use with
-    ``X-Qrsvc-Purpose: offline-pack``; browsers mark prefetches with (Sec-)Purpose.
+    ``X-Qrsvc-Purpose: offline-pack``; browsers mark prefetches with (Sec-)Purpose;
+    the page's own links (another language) carry ``via=site``.
     """
     headers = request.headers
     purpose = f"{headers.get('Sec-Purpose', '')} {headers.get('Purpose', '')}"
     return (
         request.method == "GET"
+        and "via=site" not in request.environ.get("QUERY_STRING", "")
         and headers.get("X-Qrsvc-Purpose") != "offline-pack"
         and "prefetch" not in purpose
         and not _BOTS.search(request.user_agent.string or "")

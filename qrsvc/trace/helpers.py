@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import functools
 from datetime import datetime
-from pathlib import Path
 
-from flask import Blueprint, current_app, request
+from flask import Blueprint, request
 from flask_babel import format_decimal
 from markupsafe import Markup
 
 from qrsvc.epcis.records import offset_timezone
+from qrsvc.inline import inline
 from qrsvc.models import Batch, Product, TraceEvent
 from qrsvc.trace.identifiers import batch_path, product_path
 from qrsvc.trace.labels import event_label, producer_kind, unit_label
@@ -28,15 +27,9 @@ def web_url(href: str | None) -> str:
     return href if href.lower().startswith(("https://", "http://")) else ""
 
 
-@functools.lru_cache(maxsize=4)
-def _read_css(path: str, mtime_ns: int) -> Markup:
-    return Markup(Path(path).read_text(encoding="utf-8"))  # noqa: S704 - our own file
-
-
 def trace_css() -> Markup:
     """The product pages' few extra rules, inlined like site.css (one request fewer on 3G)."""
-    path = Path(current_app.static_folder or "static") / "css" / "trace.css"
-    return _read_css(str(path), path.stat().st_mtime_ns)
+    return inline("css/trace.css")
 
 
 def event_local(event: TraceEvent) -> datetime:
