@@ -101,13 +101,14 @@ def _parsed(limits: str) -> tuple:
     return tuple(parse_many(limits))
 
 
-def hit_limits(limits: str, scope: str, description: str | None = None) -> None:
+def hit_limits(limits: str, scope: str, description: object = None) -> None:
     """Count this request against ``limits`` (such as ``"120/minute;3000/day"``) per client.
 
     For the hottest path (a stamp scan): the same strategy and storage as the decorated
     limits (memory or Redis), without Flask-Limiter's per-request work of finding which
     limits apply, which cost a scan more than the counting. Over a limit: 429 with
-    ``Retry-After``. Does nothing when rate limiting is off.
+    ``Retry-After`` and ``description`` (a lazy string: translated only then). Does
+    nothing when rate limiting is off.
     """
     if not limiter.enabled:
         return
@@ -116,6 +117,6 @@ def hit_limits(limits: str, scope: str, description: str | None = None) -> None:
         if not limiter.limiter.hit(item, scope, client):
             reset = limiter.limiter.get_window_stats(item, scope, client).reset_time
             raise TooManyRequests(
-                description=description or f"{item} per client",
+                description=str(description) if description else f"{item} per client",
                 retry_after=max(1, math.ceil(reset - time.time())),
             )

@@ -631,10 +631,7 @@ def test_reading_the_page_in_another_language_is_not_another_check(session, clie
     token = make_token(key, first)
     page = scan(first)
     links = re.findall(r'<a href="([^"]+)" lang="(\w+)" hreflang', page.text)
-    assert links == [
-        (f"/S/{token}?lang=vi&amp;via=site", "vi"),
-        (f"/S/{token}?lang=en&amp;via=site", "en"),
-    ]
+    assert links == [("?lang=vi&amp;via=site", "vi"), ("?lang=en&amp;via=site", "en")]
     english = client.get(f"/S/{token}?lang=en&via=site", environ_base={"REMOTE_ADDR": "10.0.0.1"})
     assert english.status_code == 200 and "Genuine stamp" in english.text
     assert state_of(first).scan_count == 1

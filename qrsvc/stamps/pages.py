@@ -66,9 +66,9 @@ def stamp_page(session: Session, serial: int, *, client: str, count: bool = True
         page.scans = before if before.scan_count else None
         return page
     alert = {"voided": "voided", "not_activated": "not_activated"}.get(page.state, "")
-    with scans.write_turn(session) as session:
+    with scans.write_turn(session) as connection:
         page.scans = scans.record_scan(
-            session, serial, run_id, client=client, now=utcnow(), alert=alert
+            connection, serial, run_id, client=client, now=utcnow(), alert=alert
         )
     return page
 

@@ -82,14 +82,16 @@ _PER_REQUEST = ("csp_nonce", "csrf_token")  # what g holds once a page used them
 _shells: weakref.WeakKeyDictionary[Environment, dict] = weakref.WeakKeyDictionary()
 
 
-def render_page(name: str, **context: Any) -> str:
+def render_page(name: str, layout_slots: tuple[str, ...] = LAYOUT_SLOTS, **context: Any) -> str:
     """``render_template(name, **context)``, with the layout's fixed parts kept.
 
     The layout's fixed parts (head links, the inlined stylesheet, header, footer: most of
     the page's markup and a third of its rendering) are the same on every stamp page in a
     language: they are rendered once per language and kept; only the page's blocks and
-    the language links are rendered per request. The page template must set nothing at
-    its top level (pass such values in ``context``): only its blocks are run. Under test
+    the ``layout_slots`` are rendered per request: the language links, unless the page
+    passes links that are the same on every page (``layout_slots=()``). The page template
+    must set nothing at its top level (pass such values in ``context``): only its blocks
+    are run. Under test
     or debug each page is also rendered whole and compared, so a layout change that
     breaks this fails the tests instead of reaching a buyer.
     """
@@ -99,7 +101,7 @@ def render_page(name: str, **context: Any) -> str:
     app.update_template_context(context)
     before_render_template.send(app, _async_wrapper=app.ensure_sync, template=page, context=context)
     layout = env.get_template(LAYOUT)
-    slots = (*LAYOUT_SLOTS, *page.blocks)
+    slots = (*layout_slots, *page.blocks)
     pieces = _shell(env, layout, slots, context)
     if pieces is None:  # the layout used something of this request: render it whole
         html = page.render(context)
@@ -120,8 +122,11 @@ def _shell(env: Environment, layout: Template, slots: tuple, context: dict) -> l
         kept = _shells[env] = {}
     # What the fixed parts depend on: the layout (a new object when Jinja reloads it), the
     # interface language (texts, <html lang>), where the app is mounted (static URLs) and
-    # the inlined stylesheet (a new object when its file changes).
-    key = (layout, slots, context.get("ui_lang"), request.script_root, context["site_css"]())
+    # the inlined stylesheet (a new object when its file changes); and the language links
+    # with the one marked current when they are kept too.
+    switch = None if "langs" in slots else (tuple(context.get("switch", ())), g.get("lang"))
+    css = context["site_css"]()
+    key = (layout, slots, context.get("ui_lang"), request.script_root, css, switch)
     pieces = kept.get(key)
     if pieces is None:
         template = kept.get(slots)

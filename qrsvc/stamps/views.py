@@ -22,6 +22,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_limiter.util import get_remote_address
 
 from qrsvc.extensions import csrf, db, hit_limits, limiter
@@ -39,6 +40,10 @@ _BOTS = re.compile(
     r"bot|crawl|spider|preview|facebookexternalhit|whatsapp|slurp|curl|wget",
     re.IGNORECASE,
 )
+
+
+#: Translated only when a client goes over the limit.
+_FLOOD = _l("This connection has checked a great many stamps in a short time.")
 
 
 def _page_limit() -> str:
@@ -62,11 +67,7 @@ def choose_language() -> None:
 @bp.get("/s/<token>", endpoint="stamp_lower")
 def stamp(token: str):
     """The stamp page; any other spelling of a genuine token redirects to the canonical one."""
-    hit_limits(
-        _page_limit(),
-        scope="stamp-page",
-        description=_("This connection has checked a great many stamps in a short time."),
-    )
+    hit_limits(_page_limit(), scope="stamp-page", description=_FLOOD)
     serial = _serial_or_none(token)
     if serial is None:
         return _render(pages.StampPage("unknown"))
@@ -165,8 +166,12 @@ def _render(page: pages.StampPage, token: str | None = None) -> Response:
     if token is None and page.serial is not None:
         token = make_token(_key(), page.serial)
     scans = page.scans
+    # On the stamp page itself the language links are relative (the same on every stamp
+    # page, so kept with the layout); after a form they lead back to the stamp page.
+    same_page = request.method == "GET"
     html = render_page(
         "stamps/stamp.html",
+        layout_slots=() if same_page else ("langs",),
         **page_gettext(),
         page=page,
         state=page.state,
@@ -174,7 +179,7 @@ def _render(page: pages.StampPage, token: str | None = None) -> Response:
         scans=scans,
         copied=scans and (scans.copied or page.location_flagged),
         token=token,
-        switch=_language_links(token),
+        switch=SAME_PAGE_LINKS if same_page else _language_links(token),
         today=datetime.now(VIETNAM_TZ).date(),
         report_contact=current_app.config.get("STAMP_REPORT_CONTACT", ""),
     )
@@ -186,17 +191,14 @@ def _render(page: pages.StampPage, token: str | None = None) -> Response:
     return response
 
 
-def _language_links(token: str | None) -> list[tuple[str, str]]:
-    """This stamp's page in each interface language: [(code, url)].
+#: The page in each interface language. ``via=site`` marks the link as one on the site:
+#: reading the page in another language is not one more check of the stamp.
+SAME_PAGE_LINKS = tuple((code, f"?lang={code}&via=site") for code in UI_LANGUAGES)
 
-    After a form was sent they lead back to the stamp page, not to the form's address.
-    ``via=site`` marks them as a link on the site: reading the page in another language
-    is not one more check of the stamp.
-    """
-    if request.method == "GET" or token is None:
-        path = request.path
-    else:
-        path = url_for("stamps.stamp", token=token)
+
+def _language_links(token: str | None) -> list[tuple[str, str]]:
+    """After a form was sent: the stamp page in each interface language, [(code, url)]."""
+    path = url_for("stamps.stamp", token=token) if token else request.path
     return [(code, f"{path}?lang={code}&via=site") for code in UI_LANGUAGES]
 
 
