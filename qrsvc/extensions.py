@@ -6,7 +6,7 @@ import functools
 import math
 import time
 
-from flask import Flask
+from flask import Flask, request
 from flask.globals import request_ctx
 from flask_babel import Babel
 from flask_limiter import Limiter
@@ -35,10 +35,27 @@ def init_app(app: Flask) -> None:
     db.init_app(app)
     database.configure_engine_events(app)
     migrate.init_app(app, db, directory=str(_migrations_dir()))
-    csrf.init_app(app)
+    _init_csrf(app)
     login_manager.init_app(app, add_context_processor=False)  # the admin adds current_user
     login_manager.login_view = "admin.login"
     _init_limiter(app)
+
+
+def _init_csrf(app: Flask) -> None:
+    """CSRF protection for every request that can change something.
+
+    Flask-WTF's own check looks up the view's exemptions before it looks at the method,
+    on every request; scans are GETs, so the method is looked at first here.
+    """
+    app.config["WTF_CSRF_CHECK_DEFAULT"] = False
+    csrf.init_app(app)
+
+    @app.before_request
+    def protect_unsafe_methods() -> None:
+        if request.method not in app.config["WTF_CSRF_METHODS"]:
+            return
+        if app.config["WTF_CSRF_ENABLED"]:
+            csrf.protect(apply_exemptions=True)
 
 
 def _init_limiter(app: Flask) -> None:

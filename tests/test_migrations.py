@@ -55,3 +55,35 @@ def test_upgrade_downgrade_upgrade(empty_database, tmp_path):
     assert _tables(app) == expected
     # Models and migrations describe the same schema: nothing left to autogenerate.
     assert diff == []
+
+
+def test_stamps_scanned_before_0007_keep_their_copied_code_check(empty_database, tmp_path):
+    """Who scanned a stamp before revision 0007 is unknown: its scans are still read."""
+    from qrsvc.models import Batch, Producer, Product
+    from qrsvc.stamps.runs import allocate_run
+
+    app = build_app(tmp_path, empty_database)
+    with app.app_context():
+        upgrade(revision="0006")
+        producer = Producer(ref="tutru", name="HTX Bánh gai Tứ Trụ", commune="Thọ Xuân")
+        product = Product(ref="banh-gai", producer=producer, name={"vi": "Bánh gai"})
+        batch = Batch(ref="BG-1", product=product, lot="L1")
+        db.session.add_all([producer, product, batch])
+        db.session.commit()
+        run = allocate_run(db.session, batch, 5)
+        db.session.execute(
+            text(
+                "INSERT INTO stamp_states (serial, run_id, scan_count, pin_failures, suspicious,"
+                " alert_reason) VALUES (:serial, :run, 2, 0, false, '')"
+            ),
+            {"serial": run.first_serial, "run": run.id},
+        )
+        db.session.commit()
+        db.session.remove()
+        upgrade()
+        several, last = db.session.execute(
+            text("SELECT several_clients, last_client FROM stamp_states")
+        ).one()
+        db.session.remove()
+        db.engine.dispose()
+    assert several and last == ""

@@ -289,6 +289,19 @@ def test_one_buyer_scanning_again_and_again_is_not_warned(session, scan):
     assert counterfeit_alerts(session) == []
 
 
+def test_the_stamp_knows_when_a_second_phone_checks_it(session, scan):
+    _, first, _ = new_run()
+    for _ in range(12):  # past both thresholds, one phone: the scan rows need not be read
+        scan(first, ip="10.1.1.1")
+    state = state_of(first)
+    assert state.scan_count == 12 and not state.several_clients
+    assert len(state.last_client) == 8  # a short tag of the client hash, not the hash
+    scan(first, ip="10.1.1.2")
+    assert state_of(first).several_clients
+    scan(first, ip="10.1.1.2")
+    assert state_of(first).several_clients  # once two phones, always
+
+
 def test_three_phones_in_a_day_look_like_a_copied_code(session, scan):
     run_id, first, _ = new_run()
     scan(first, ip="10.1.1.1")
@@ -306,9 +319,12 @@ def test_ten_scans_in_a_week_look_like_a_copied_code(session, scan):
     _, first, _ = new_run()
     scan(first, ip="10.2.0.1")
     # Older scans by other phones, spread over the week (none in the last 24 hours).
+    state = state_of(first)
     for i in range(7):
         at = utcnow() - timedelta(hours=25 + 20 * i)
         db.session.add(StampScan(serial=first, at=at, client_hash=f"phone {i}"))
+    # What those scans did to the stamp's counts.
+    state.scan_count, state.several_clients, state.last_client = 8, True, "phone 6"
     db.session.commit()
     assert "check carefully" not in scan(first, ip="10.2.0.1").get_data(as_text=True)
     assert "check carefully" in scan(first, ip="10.2.0.1").get_data(as_text=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import sqlalchemy as sa
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -92,6 +93,11 @@ class StampState(Base):
     suspicious: Mapped[bool] = mapped_column(default=False, index=True)
     # Why staff should look at this stamp (copied, far_apart, voided, not_activated).
     alert_reason: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    # Whether more than one client has scanned it, from a short tag of the last scan's
+    # client hash: while one phone alone checks a stamp, its scans cannot look copied,
+    # and the scan rows need not be read (see qrsvc.stamps.scans.record_scan).
+    last_client: Mapped[str] = mapped_column(String(8), default="", server_default="")
+    several_clients: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
 
 class StampScan(Base):

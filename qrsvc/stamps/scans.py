@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, case, delete, func, insert, select, update
+from sqlalchemy import and_, bindparam, case, delete, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, scoped_session
@@ -35,6 +35,9 @@ COPIED_WEEK_SCANS = 10
 #: Two located scans farther apart than this, faster than anyone travels: a copy.
 FAR_APART_KM = 50
 MAX_TRAVEL_KMH = 100
+#: How much of a client hash the stamp keeps of its last scan (StampState.last_client):
+#: enough to tell two phones apart, too little to follow one.
+CLIENT_TAG = 8
 #: A shared location is attached to the client's scan of the last hour.
 LOCATION_WINDOW = timedelta(hours=1)
 
@@ -95,18 +98,20 @@ def record_scan(
     """Count one scan of ``serial`` (in run ``run_id``) by ``client``; return the counts.
 
     Runs in the transaction :func:`write_turn` opened, which commits it. It reads the
-    scans of the last week only when the count could reach a threshold of the
-    copied-code check: the first scans of a stamp, nearly all of them, need no more
-    than the count. ``alert`` is a reason to flag the stamp for staff whatever the
+    scans of the last week only when the copied-code check could find something: once
+    the count can reach a threshold and more than one client has scanned the stamp.
+    The first scans of a stamp, and one buyer checking again, need no more than the
+    count. ``alert`` is a reason to flag the stamp for staff whatever the
     pattern says (a scan of a voided or not yet activated stamp).
     """
-    values = {"serial": serial, "run_id": run_id, "now": now}
-    count, first_at, confirmed_at, reason = connection.execute(
+    values = {"serial": serial, "run_id": run_id, "now": now, "tag": client[:CLIENT_TAG]}
+    count, first_at, confirmed_at, reason, several = connection.execute(
         _count_statement(connection.dialect.name), values
     ).one()
     # A stamp already flagged as copied stays flagged: no need to look again.
     copied = (
         count >= min(COPIED_DAY_SCANS, COPIED_WEEK_SCANS)
+        and several  # one phone alone, however often it checks, is not a copy
         and reason not in COPY_REASONS
         and looks_copied(
             connection.execute(_PATTERN, {"serial": serial, **pattern_window(now)}).one(), client
@@ -129,6 +134,7 @@ def _count_statement(dialect: str):
     """
     table = StampState.__table__
     now = bindparam("now", type_=table.c.last_scan_at.type)
+    tag = bindparam("tag", type_=table.c.last_client.type)
     insert_for = postgresql.insert if dialect == "postgresql" else sqlite.insert
     return (
         insert_for(table)
@@ -141,16 +147,28 @@ def _count_statement(dialect: str):
             pin_failures=0,
             suspicious=False,
             alert_reason="",
+            last_client=tag,
+            several_clients=False,
         )
         .on_conflict_do_update(
             index_elements=[table.c.serial],
-            set_={"scan_count": table.c.scan_count + 1, "last_scan_at": now},
+            # Every expression reads the row as it was before this scan.
+            set_={
+                "scan_count": table.c.scan_count + 1,
+                "last_scan_at": now,
+                "several_clients": or_(
+                    table.c.several_clients,
+                    and_(table.c.last_client != "", table.c.last_client != tag),
+                ),
+                "last_client": tag,
+            },
         )
         .returning(
             table.c.scan_count,
             table.c.first_scan_at,
             table.c.pin_confirmed_at,
             table.c.alert_reason,
+            table.c.several_clients,
         )
     )
 
