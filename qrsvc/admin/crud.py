@@ -6,12 +6,14 @@ conflict message is written once and cannot be forgotten on one of them.
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, false, func, select
 
 from qrsvc.admin import bp, revisions
 from qrsvc.admin.access import EVERYONE, get_scoped, role_required, scoped
@@ -27,6 +29,7 @@ from qrsvc.admin.forms import ActionForm, DeleteForm
 from qrsvc.admin.forms_records import form_values, form_version, input_name, record_form
 from qrsvc.admin.records import EntitySpec
 from qrsvc.extensions import db
+from qrsvc.folding import clean_query, matches, query_words
 from qrsvc.models import Revision
 
 #: Every registered spec by name, and the URL folder of each (a child's "new" URL
@@ -98,22 +101,54 @@ def register(spec: EntitySpec, plural: str) -> EntitySpec:
     return spec
 
 
-def contains(*columns: Any) -> Any:
-    """A search condition: any of ``columns`` contains the text (``%`` and ``_`` literal)."""
+def contains(*columns: Any, through: tuple[Any, ...] = ()) -> Callable[[str], Any]:
+    """A search condition: every typed word is in one of ``columns``, accents and case aside.
+
+    The first column is the record's own; ``through`` names relationships whose
+    columns are searched as well (a relic's names in each language). JSON columns
+    (a product's names per language) are searched by their values.
+    """
+    model = columns[0].class_
 
     def condition(text: str) -> Any:
-        return or_(*(func.lower(c).contains(text, autoescape=True) for c in columns))
+        words = query_words(text)
+        if not words:  # only punctuation or stray accents: nothing to look for
+            return false()
+        # Neither database folds Vietnamese (SQLite's lower() is ASCII only), so the
+        # columns are read and compared in Python; a district has at most a few
+        # thousand of any record, and only the ids that match go back to SQL.
+        stmt = select(model.id, *columns)
+        for relationship in through:
+            stmt = stmt.outerjoin(relationship)
+        texts: dict[int, list[str]] = defaultdict(list)
+        for record_id, *values in db.session.execute(stmt):
+            texts[record_id].extend(_texts(values))
+        found = [record_id for record_id, t in texts.items() if matches(words, "\n".join(t))]
+        # Inlined (they are integers from the database): no limit on bound parameters.
+        return model.id.in_(
+            bindparam("found", found, unique=True, expanding=True, literal_execute=True)
+        )
 
     return condition
+
+
+def _texts(values: Any) -> list[str]:
+    if values is None:
+        return []
+    if isinstance(values, dict):
+        values = list(values.values())
+    if isinstance(values, list | tuple):
+        return [text for value in values for text in _texts(value)]
+    return [str(values)]
 
 
 def _list(spec: EntitySpec):
     page = request.args.get("page", 1, type=int) or 1
     page = max(1, min(page, 100_000))
     stmt = scoped(select(spec.model), spec.model, current_user)
-    query = (request.args.get("q") or "").strip()[:100]
+    query = clean_query(request.args.get("q"))
     if query and spec.search is not None:
-        stmt = stmt.where(spec.search(query.lower()))
+        stmt = stmt.where(spec.search(query))
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
     records = db.session.scalars(
         stmt.order_by(spec.model.id.desc()).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)

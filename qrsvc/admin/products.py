@@ -97,7 +97,7 @@ product_spec = register(
         check=check_product,
         prepare=_prepare,
         title=lambda p: p.display_name("vi") or p.ref,
-        search=contains(Product.ref, Product.gtin, Product.category),
+        search=contains(Product.ref, Product.gtin, Product.category, Product.name),
         children=("batch", "link"),
     ),
     "products",

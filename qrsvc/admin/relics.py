@@ -7,7 +7,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from qrsvc.admin.access import STAFF
@@ -147,11 +147,14 @@ relic_spec = register(
         read_i18n=_read_i18n,
         write_i18n=_write_i18n,
         children=("festival", "stele"),
-        search=lambda text: or_(
-            contains(Relic.code, Relic.slug, Relic.commune, Relic.commune_old)(text),
-            Relic.translations.any(
-                func.lower(RelicTranslation.name).contains(text, autoescape=True)
-            ),
+        search=contains(
+            Relic.code,
+            Relic.slug,
+            Relic.commune,
+            Relic.commune_old,
+            RelicTranslation.name,
+            RelicTranslation.other_names,
+            through=(Relic.translations,),
         ),
     ),
     "relics",

@@ -1,25 +1,24 @@
 """Search over relics and OCOP products, forgiving of missing Vietnamese accents.
 
 Visitors type "lam kinh" on a foreign keyboard as often as "Lam Kinh": names are
-compared with their diacritics folded away (and đ as d). A district has tens of
-relics and products, so the search runs over the published names in Python;
-a province-wide service would move this to a full-text index.
+compared with their diacritics folded away (and đ as d; see :mod:`qrsvc.folding`).
+A district has tens of relics and products, so the search runs over the published
+names in Python; a province-wide service would move this to a full-text index.
 """
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from qrsvc.extensions import db
+from qrsvc.folding import clean_query as clean_query  # the views import it from here
+from qrsvc.folding import matches, query_words
 from qrsvc.models import Product, Relic, Status
 from qrsvc.public.relic_page import Text, pick, relic_name
 
-#: Longer queries are cut: nobody types more, and it bounds the work per request.
-MAX_QUERY_CHARS = 100
 MAX_RESULTS = 50
 
 
@@ -33,23 +32,9 @@ class Hit:
     detail: str
 
 
-def fold(text: str) -> str:
-    """Lower-case ``text`` without diacritics: "Đền Lê Hoàn" → "den le hoan"."""
-    text = text.replace("đ", "d").replace("Đ", "D")
-    decomposed = unicodedata.normalize("NFD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-
-
-def clean_query(raw: str | None) -> str:
-    """The query as searched: NFC, printable characters only, at most 100 characters."""
-    text = unicodedata.normalize("NFC", raw or "")
-    text = "".join(c if c.isprintable() else " " for c in text)
-    return " ".join(text.split())[:MAX_QUERY_CHARS]
-
-
 def search(query: str, lang: str) -> list[Hit]:
     """Published relics and products whose names (or codes) contain every word of ``query``."""
-    words = fold(query).split()
+    words = query_words(query)
     if not words:
         return []
     hits: list[Hit] = []
@@ -64,7 +49,7 @@ def search(query: str, lang: str) -> list[Hit]:
             [relic.code, relic.commune, relic.commune_old]
             + [f"{t.name} {t.other_names}" for t in relic.translations]
         )
-        if _matches(words, haystack):
+        if matches(words, haystack):
             hits.append(
                 Hit("relic", relic_name(relic, lang), f"/r/{relic.code}?via=site", relic.commune)
             )
@@ -73,12 +58,7 @@ def search(query: str, lang: str) -> list[Hit]:
     )
     for product in products:
         names = " ".join(str(v) for v in (product.name or {}).values())
-        if _matches(words, f"{product.ref} {names} {product.category}"):
+        if matches(words, f"{product.ref} {names} {product.category}"):
             url = f"/01/{product.gtin}" if product.gtin else f"/p/{product.ref}"
             hits.append(Hit("product", pick(product.name, lang), url, product.category))
     return hits[:MAX_RESULTS]
-
-
-def _matches(words: list[str], haystack: str) -> bool:
-    folded = fold(haystack)
-    return all(word in folded for word in words)
