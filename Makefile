@@ -45,7 +45,7 @@ extract-messages: $(STAMP)
 	cfg=qrsvc/$(AREA)/translations/babel.cfg; \
 	if [ ! -f $$cfg ]; then cfg=$$(mktemp); \
 	  printf '[python: qrsvc/$(AREA)/**.py]\n[jinja2: templates/$(AREA)/**.html]\n' > $$cfg; fi; \
-	$(BIN)/pybabel extract -F $$cfg -k _l --no-location -o qrsvc/$(AREA)/translations/messages.pot . && \
+	$(BIN)/pybabel extract -F $$cfg -k _l -k _ln:1,2 -k lazy_pgettext:1c,2 --no-location -o qrsvc/$(AREA)/translations/messages.pot . && \
 	for lang in vi en; do \
 	  if [ -f qrsvc/$(AREA)/translations/$$lang/LC_MESSAGES/messages.po ]; then \
 	    $(BIN)/pybabel update -i qrsvc/$(AREA)/translations/messages.pot -d qrsvc/$(AREA)/translations -l $$lang; \

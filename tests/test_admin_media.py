@@ -231,3 +231,91 @@ def test_a_products_photos_are_in_its_history(app, client, accounts):
     # The edit form loaded now carries the new version: no false conflict.
     page = client.get(f"/admin/products/{pid}").get_data(as_text=True)
     assert 'name="version" type="hidden" value="2"' in page
+
+
+def png(width: int, height: int) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), (10, 120, 40)).save(out, "PNG")
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("data", "status", "vietnamese", "in_english"),
+    [
+        (
+            b'<svg onload="alert(1)"/>',
+            400,
+            "Không chấp nhận hình vẽ SVG (loại tệp này có thể chứa mã lệnh); "
+            "hãy tải lên ảnh JPEG, PNG hoặc WebP.",
+            "SVG drawings",
+        ),
+        (
+            b"<!doctype html><html><script>alert(1)</script></html>",
+            400,
+            "Tệp này là một trang web (HTML), không phải ảnh; hãy tải lên ảnh JPEG, PNG hoặc WebP.",
+            "web page",
+        ),
+        (
+            png_claiming(13_000, 1_000),
+            413,
+            "Ảnh có quá nhiều điểm ảnh (13000×1000); giới hạn là 40 megapixel "
+            "và 12000 px mỗi cạnh.",
+            "too many pixels",
+        ),
+        (png(8, 8), 400, "Ảnh quá nhỏ (8×8); mỗi cạnh cần ít nhất 16 px.", "too small"),
+        (
+            png_claiming(4_000, 100),
+            400,
+            "Ảnh quá dài và hẹp (4000×100), không hiển thị được trên trang.",
+            "long and thin",
+        ),
+        (
+            jpeg(640, 480)[:700],
+            400,
+            "Ảnh bị hỏng hoặc không đầy đủ (có thể việc tải lên bị ngắt giữa chừng); "
+            "hãy lưu lại ảnh rồi tải lên tệp mới.",
+            "damaged",
+        ),
+        (
+            b"GIF89a" + b"\x00" * 100,
+            400,
+            "Tệp này không phải ảnh JPEG, PNG hoặc WebP.",
+            "not a JPEG",
+        ),
+    ],
+)
+def test_a_refused_upload_is_explained_in_vietnamese_to_a_vietnamese_admin(
+    app, client, accounts, data, status, vietnamese, in_english
+):
+    client.environ_base.pop("HTTP_ACCEPT_LANGUAGE")  # the admin's own language: Vietnamese
+    accounts.login("editor")
+    response = upload(client, data, "anh.png")
+    html = response.get_data(as_text=True)
+    assert response.status_code == status
+    assert f'<strong class="error">{vietnamese}</strong>' in html
+    assert in_english not in html
+    assert stored(app) == []
+    # The same admin asking for English reads the English message.
+    english_page = client.post(
+        "/admin/media/upload?lang=en",
+        data={"file": (io.BytesIO(data), "anh.png")},
+        content_type="multipart/form-data",
+    )
+    assert in_english in english_page.get_data(as_text=True)
+
+
+def test_sizes_in_an_upload_error_are_written_the_vietnamese_way(app):
+    from qrsvc.admin.media import error_text
+    from qrsvc.media import MediaError, make_image_variants
+
+    with pytest.raises(MediaError) as refused:
+        make_image_variants(b"\xff\xd8\xff" + b"\x00" * 1_600_000, max_bytes=1024 * 1024)
+    assert refused.value.message == "The file is too large (1.5 MB); the limit is 1 MB."
+    assert refused.value.status == 413
+    with app.test_request_context(headers={"Accept-Language": "vi"}):
+        assert error_text(refused.value) == "Tệp quá lớn (1,5 MB); giới hạn là 1 MB."
+        # A message from elsewhere (the storage) without parameters is shown as it is,
+        # a "%" in it included.
+        assert error_text(MediaError("The disk is 100% full.", 507)) == "The disk is 100% full."
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        assert error_text(refused.value) == "The file is too large (1.5 MB); the limit is 1 MB."

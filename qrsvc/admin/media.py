@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -95,6 +96,15 @@ def attach(user: User, kind: str, record_id: int, media_id: int, remove: bool = 
     session.commit()
 
 
+def error_text(error: MediaError) -> str:
+    """Why an upload was refused, in the reader's language (``20,5 MB`` in Vietnamese)."""
+    params = {
+        name: format_decimal(value, format="#,##0.#") if isinstance(value, float) else value
+        for name, value in error.params.items()
+    }
+    return _(error.template, **params)
+
+
 def _texts(form: UploadForm) -> UploadTexts:
     return UploadTexts(
         alt={"vi": form.alt_vi.data or "", "en": form.alt_en.data or ""},
@@ -119,7 +129,7 @@ def media_upload():
         try:
             media = upload(current_user, file.read(), file.filename or "", _texts(form))
         except MediaError as exc:
-            form.file.errors.append(exc.message)
+            form.file.errors.append(error_text(exc))
             return render_template("admin/upload.html", form=form, target=target), exc.status
         if kind in ("relic", "product") and raw_id.isdigit():
             attach(current_user, kind, int(raw_id), media.id)

@@ -6,6 +6,9 @@ decompression bomb, damaged, or of an absurd size. Accepted photos are turned up
 (EXIF orientation), converted to sRGB, stripped of every metadata block (EXIF holds the
 GPS position of a phone photo) and re-encoded: one master copy plus WebP and JPEG at
 320, 640 and 1024 px wide, never enlarged.
+
+The messages are English here and translated where they are shown (the catalog in
+``qrsvc/media/translations``): this module knows nothing of the reader's language.
 """
 
 from __future__ import annotations
@@ -50,13 +53,24 @@ _IMAGE_MAGIC = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"RIFF")
 _LANG = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?")
 
 
-class MediaError(ValueError):
-    """An upload that cannot be used; ``status`` is 413 for too big, 400 otherwise."""
+def N_(message: str) -> str:  # noqa: N802 (the name gettext tools look for)
+    """Mark ``message`` for the media catalog; it is translated where it is shown."""
+    return message
 
-    def __init__(self, message: str, status: int = 400) -> None:
-        """Keep the message for the user and the HTTP status for the view."""
-        super().__init__(message)
-        self.message = message
+
+class MediaError(ValueError):
+    """An upload that cannot be used; ``status`` is 413 for too big, 400 otherwise.
+
+    ``message`` is the English text (logs, the CLI); a view shows the reader
+    ``gettext(error.template, **error.params)``.
+    """
+
+    def __init__(self, message: str, status: int = 400, **params: int | float) -> None:
+        """Keep the message (a ``%(name)s`` template when ``params`` are given) and status."""
+        self.template = message
+        self.params = params
+        self.message = message % params if params else message
+        super().__init__(self.message)
         self.status = status
 
 
@@ -185,12 +199,13 @@ def store_image(
 
 def _refuse_non_images(data: bytes, max_bytes: int) -> None:
     if not data:
-        raise MediaError("The file is empty (0 bytes).")
+        raise MediaError(N_("The file is empty (0 bytes)."))
     if len(data) > max_bytes:
         raise MediaError(
-            f"The file is too large ({len(data) / 1048576:.1f} MB); "
-            f"the limit is {max_bytes / 1048576:.0f} MB.",
+            N_("The file is too large (%(size)s MB); the limit is %(limit)s MB."),
             413,
+            size=round(len(data) / 1048576, 1),
+            limit=round(max_bytes / 1048576),
         )
     if data.startswith(_IMAGE_MAGIC):
         return
@@ -199,11 +214,15 @@ def _refuse_non_images(data: bytes, max_bytes: int) -> None:
     head = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if head.startswith(b"<?xml") or b"<svg" in head:
         raise MediaError(
-            "SVG drawings are not accepted (they can carry scripts); "
-            "upload a JPEG, PNG or WebP image."
+            N_(
+                "SVG drawings are not accepted (they can carry scripts); "
+                "upload a JPEG, PNG or WebP image."
+            )
         )
     if head.startswith((b"<!doctype", b"<html", b"<head", b"<body", b"<script", b"<")):
-        raise MediaError("The file is a web page (HTML), not an image; upload a JPEG, PNG or WebP.")
+        raise MediaError(
+            N_("The file is a web page (HTML), not an image; upload a JPEG, PNG or WebP.")
+        )
 
 
 def _decode(data: bytes, max_pixels: int) -> Image.Image:
@@ -216,14 +235,24 @@ def _decode(data: bytes, max_pixels: int) -> Image.Image:
     except MediaError:
         raise
     except Image.DecompressionBombError:
-        raise MediaError(_bomb_message(max_pixels), 413) from None
+        raise MediaError(
+            N_(
+                "The image has too many pixels; "
+                "the limit is %(megapixels)s megapixels and %(side)s px a side."
+            ),
+            413,
+            megapixels=round(max_pixels / 1e6),
+            side=MAX_SIDE,
+        ) from None
     except UnidentifiedImageError:
-        raise MediaError("The file is not a JPEG, PNG or WebP image.") from None
+        raise MediaError(N_("The file is not a JPEG, PNG or WebP image.")) from None
     except (OSError, SyntaxError, ValueError, EOFError, IndexError):
         # Pillow reports damage through any of these (e.g. "image file is truncated").
         raise MediaError(
-            "The image is damaged or incomplete (perhaps the upload was cut off); "
-            "save it again and upload the new file."
+            N_(
+                "The image is damaged or incomplete (perhaps the upload was cut off); "
+                "save it again and upload the new file."
+            )
         ) from None
     return image
 
@@ -231,18 +260,30 @@ def _decode(data: bytes, max_pixels: int) -> Image.Image:
 def _check_size(size: tuple[int, int], max_pixels: int) -> None:
     width, height = size
     if width * height > max_pixels or max(size) > MAX_SIDE:
-        raise MediaError(_bomb_message(max_pixels) + f" This one is {width}×{height}.", 413)
+        raise MediaError(
+            N_(
+                "The image has too many pixels (%(width)s×%(height)s); "
+                "the limit is %(megapixels)s megapixels and %(side)s px a side."
+            ),
+            413,
+            width=width,
+            height=height,
+            megapixels=round(max_pixels / 1e6),
+            side=MAX_SIDE,
+        )
     if min(size) < MIN_SIDE:
-        raise MediaError(f"The image is too small ({width}×{height}); at least {MIN_SIDE} px.")
+        raise MediaError(
+            N_("The image is too small (%(width)s×%(height)s); at least %(side)s px a side."),
+            width=width,
+            height=height,
+            side=MIN_SIDE,
+        )
     if max(size) > MAX_ASPECT * min(size):
-        raise MediaError(f"The image is too long and thin ({width}×{height}) to show on a page.")
-
-
-def _bomb_message(max_pixels: int) -> str:
-    return (
-        f"The image has too many pixels; the limit is {max_pixels / 1e6:.0f} megapixels "
-        f"and {MAX_SIDE} px a side."
-    )
+        raise MediaError(
+            N_("The image is too long and thin (%(width)s×%(height)s) to show on a page."),
+            width=width,
+            height=height,
+        )
 
 
 def _upright_srgb(image: Image.Image) -> Image.Image:
