@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import struct
 import zlib
+from pathlib import Path
 
 import pytest
 from PIL import Image, ImageFile
@@ -319,3 +320,19 @@ def test_sizes_in_an_upload_error_are_written_the_vietnamese_way(app):
         assert error_text(MediaError("The disk is 100% full.", 507)) == "The disk is 100% full."
     with app.test_request_context(headers={"Accept-Language": "en"}):
         assert error_text(refused.value) == "The file is too large (1.5 MB); the limit is 1 MB."
+
+
+def test_storage_failures_are_told_in_the_admins_language(app, accounts):
+    """A full disk is the administrator's problem, said plainly, in Vietnamese by default."""
+    import errno
+
+    from qrsvc.admin.media import error_text
+    from qrsvc.media.storage import _storage_error
+
+    full = _storage_error(Path("/srv/qrsvc/media"), OSError(errno.ENOSPC, "No space left"))
+    assert full.status == 507 and "/srv" not in full.message
+    with app.test_request_context("/admin/media/upload", headers={"Accept-Language": "vi"}):
+        assert error_text(full) == (
+            "Không lưu được tệp: ổ đĩa chứa thư mục ảnh và âm thanh đã đầy. "
+            "Chưa có gì được lưu; vui lòng báo cho quản trị viên."
+        )

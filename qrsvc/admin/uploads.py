@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from qrsvc.admin.records import clean_text
 from qrsvc.media import MediaError, MediaStore, store_image
+from qrsvc.media.images import N_
 from qrsvc.models import Media
 
 MAX_AUDIO_BYTES = 20 * 1024 * 1024
@@ -102,9 +103,10 @@ def store_upload(
             )
     if len(data) > MAX_AUDIO_BYTES:
         raise MediaError(
-            f"The audio file is too large ({len(data) / 1048576:.1f} MB); "
-            f"the limit is {MAX_AUDIO_BYTES // 1048576} MB.",
+            N_("The audio file is too large (%(size)s MB); the limit is %(limit)s MB."),
             413,
+            size=round(len(data) / 1048576, 1),
+            limit=MAX_AUDIO_BYTES // 1048576,
         )
     mime, extension = kind
     digest = hashlib.sha256(data).hexdigest()

@@ -16,11 +16,14 @@ Settings (configuration key, or the environment variable ``QRSVC_`` + key):
 from __future__ import annotations
 
 import io
+import logging
 import os
 from collections.abc import Mapping
 from typing import Any, BinaryIO
 
 from qrsvc.media.storage import MediaStore, check_key
+
+log = logging.getLogger(__name__)
 
 __all__ = ["S3MediaStore", "s3_settings"]
 
@@ -134,20 +137,27 @@ class S3MediaStore(MediaStore):
         return f"{self.url_prefix}/{check_key(key)}"
 
     def _storage_error(self, exc: Exception):
-        from qrsvc.media.images import MediaError
+        from qrsvc.media.images import N_, MediaError
 
         code = _error_code(exc)
-        reason = {
-            "NoSuchBucket": f"the bucket {self.bucket!r} does not exist",
-            "AccessDenied": f"this server may not write to the bucket {self.bucket!r}",
-            "InvalidAccessKeyId": "the storage access key is wrong",
-            "SignatureDoesNotMatch": "the storage secret key is wrong",
-        }.get(code, f"the media storage could not be reached ({type(exc).__name__})")
-        return MediaError(
-            f"The file could not be stored: {reason}. Nothing was saved; "
-            "please tell the administrator and try again later.",
-            503,
-        )
+        # The bucket's name and the storage's own words are for the operator's log.
+        log.error("media bucket %s cannot take a file: %s", self.bucket, exc)
+        if code in ("NoSuchBucket", "AccessDenied"):
+            message = N_(
+                "The file could not be stored: this server may not write to its media "
+                "storage. Nothing was saved; please tell the administrator."
+            )
+        elif code in ("InvalidAccessKeyId", "SignatureDoesNotMatch"):
+            message = N_(
+                "The file could not be stored: the media storage keys are wrong. "
+                "Nothing was saved; please tell the administrator."
+            )
+        else:
+            message = N_(
+                "The file could not be stored: the media storage could not be reached. "
+                "Nothing was saved; please tell the administrator and try again later."
+            )
+        return MediaError(message, 503)
 
     def __repr__(self) -> str:
         return f"S3MediaStore({self.bucket!r}, prefix={self.prefix!r})"

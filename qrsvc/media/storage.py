@@ -133,21 +133,27 @@ class LocalMediaStore(MediaStore):
 
 def _storage_error(root: Path, exc: OSError):
     """The upload's error for a folder that cannot take the file (full, read-only, gone)."""
-    from qrsvc.media.images import MediaError  # images imports this module
+    from qrsvc.media.images import N_, MediaError  # images imports this module
 
-    # The folder's path is for the operator's log, not for an uploading producer.
+    # The folder's path and the system's words are for the operator's log, not for an
+    # uploading producer, who gets one sentence in their language.
     log.error("media folder %s cannot take a file: %s", root, exc)
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        reason = "the disk that holds the media folder is full"
+        message = N_(
+            "The file could not be stored: the disk that holds the media folder is full. "
+            "Nothing was saved; please tell the administrator."
+        )
     elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        reason = "the media folder is not writable by the service"
+        message = N_(
+            "The file could not be stored: the media folder is not writable by the service. "
+            "Nothing was saved; please tell the administrator."
+        )
     else:
-        reason = f"the media folder cannot be written ({exc.strerror or 'error'})"
-    return MediaError(
-        f"The file could not be stored: {reason}. Nothing was saved; "
-        "please tell the administrator.",
-        507,
-    )
+        message = N_(
+            "The file could not be stored: the media folder cannot be written. "
+            "Nothing was saved; please tell the administrator."
+        )
+    return MediaError(message, 507)
 
 
 def media_store_from_config(config: Mapping[str, Any]) -> MediaStore:
