@@ -10,7 +10,7 @@ from flask.cli import with_appcontext
 
 from qrsvc.transfer.backup import BackupNotPossibleError, backup_database
 from qrsvc.transfer.formats import TransferError, read_file, write_csv, write_json
-from qrsvc.transfer.service import KEYS, export_records, exported_at, import_records
+from qrsvc.transfer.service import CSV_FIRST, export_records, exported_at, import_records
 
 MAX_IMPORT_BYTES = 50 * 1024 * 1024
 
@@ -26,20 +26,20 @@ def init_app(app: Flask) -> None:
 @click.argument("file", type=click.Path(dir_okay=False, writable=True))
 @click.option(
     "--kind",
-    type=click.Choice(sorted(KEYS)),
+    type=click.Choice(sorted(CSV_FIRST)),
     help="Write a CSV of one kind of record (default: the whole JSON document).",
 )
 @with_appcontext
 def export_command(file: str, kind: str | None) -> None:
-    """Export relics, producers and products to FILE (.json, or .csv with --kind)."""
+    """Export relics (with festivals and steles), producers and products to FILE
+    (.json, or .csv with --kind)."""
     records = export_records()
     if file.lower().endswith(".csv"):
         if kind is None:
             raise click.UsageError(
-                "A CSV file holds one kind of record: add --kind relics|producers|products."
+                "A CSV file holds one kind of record: add --kind " + "|".join(CSV_FIRST) + "."
             )
-        first = ("producer", "ref") if kind == "products" else (KEYS[kind],)
-        data = write_csv(records[kind], first)
+        data = write_csv(records[kind], CSV_FIRST[kind])
     else:
         data = write_json(records, exported_at())
     Path(file).write_bytes(data)
@@ -52,7 +52,8 @@ def export_command(file: str, kind: str | None) -> None:
 @click.option("--dry-run", is_flag=True, help="Check every row and report, store nothing.")
 @with_appcontext
 def import_command(file: str, dry_run: bool) -> None:
-    """Import relics, producers and products from FILE (.json or .csv): all rows or none."""
+    """Import relics, festivals, steles, producers and products from FILE (.json or .csv):
+    all rows or none."""
     path = Path(file)
     if path.stat().st_size > MAX_IMPORT_BYTES:
         raise click.ClickException(f"{file} is larger than {MAX_IMPORT_BYTES // 1048576} MB.")

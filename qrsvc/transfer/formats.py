@@ -2,7 +2,12 @@
 
 A record is written flat, exactly as the admin sees it: plain fields by name,
 per-language fields as ``name.vi``, ``name.en``... So a spreadsheet user sees one
-column per language, and JSON and CSV carry the same keys.
+column per language, and JSON and CSV carry the same keys. A festival or stele names
+its relic by code (``relic``), as a product names its producer; a relic's opening
+hours are one line of text (see :func:`opening_hours_text`).
+
+Version 2 added festivals, steles and ``opening_hours``; a version 1 file has none of
+them and still imports (what it does not mention is left as it is).
 """
 
 from __future__ import annotations
@@ -10,11 +15,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from typing import Any
 
 FORMAT_NAME = "qrsvc-exchange"
-FORMAT_VERSION = 1
-KINDS = ("producers", "relics", "products")  # import order: products need their producer
+FORMAT_VERSION = 2
+KINDS = ("producers", "relics", "products", "festivals", "steles")
 MAX_ROWS = 20_000
 MAX_FIELD = 100_000
 
@@ -27,15 +33,27 @@ def read_json(data: bytes) -> dict[str, list[dict[str, Any]]]:
     """The record lists of an exchange JSON file."""
     try:
         doc = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise TransferError(f"The file is not valid JSON ({exc}).") from None
+    except ValueError as exc:  # also a number of thousands of digits, which json refuses
+        raise TransferError(f"The file is not valid JSON ({str(exc)[:200]}).") from None
     if not isinstance(doc, dict):
-        raise TransferError("The JSON file must hold an object with relics, producers, products.")
+        raise TransferError(
+            "The JSON file must hold an object with relics, producers, products, festivals, steles."
+        )
     if doc.get("format", FORMAT_NAME) != FORMAT_NAME:
         raise TransferError(f"This is not a {FORMAT_NAME} file.")
+    version = doc.get("version", FORMAT_VERSION)
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise TransferError(f"'version' must be a whole number such as {FORMAT_VERSION}.")
+    if version > FORMAT_VERSION:
+        raise TransferError(
+            f"This file has format version {version}; this qrsvc reads versions up to "
+            f"{FORMAT_VERSION}: update qrsvc first."
+        )
     found = {kind: doc.get(kind) or [] for kind in KINDS}
     if not all(isinstance(rows, list) for rows in found.values()):
-        raise TransferError("relics, producers and products must each be a list.")
+        raise TransferError(
+            "relics, producers, products, festivals and steles must each be a list."
+        )
     if sum(len(rows) for rows in found.values()) > MAX_ROWS:
         raise TransferError(f"Too many records; import at most {MAX_ROWS} at a time.")
     return found
@@ -47,14 +65,17 @@ def read_csv(data: bytes) -> dict[str, list[dict[str, Any]]]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise TransferError("The CSV file must be saved as UTF-8.") from None
-    sample = text[:4096]
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
+    # The header holds no separator but the file's own (a spreadsheet set to Vietnamese
+    # writes ';'), so it tells which one. csv.Sniffer would guess the quoting as well,
+    # and a text with "quotes" inside (which spreadsheets write as "") can fool it into
+    # splitting a row.
+    first_line = text.split("\n", 1)[0]
+    delimiter = max((",", ";", "\t"), key=first_line.count)
     csv.field_size_limit(MAX_FIELD)
     try:
-        reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
+        reader = csv.DictReader(
+            io.StringIO(text, newline=""), dialect=csv.excel, delimiter=delimiter
+        )
         header = [h.strip() for h in reader.fieldnames or []]
         reader.fieldnames = header
         rows = []
@@ -70,6 +91,10 @@ def read_csv(data: bytes) -> dict[str, list[dict[str, Any]]]:
         raise TransferError(f"The CSV file cannot be read ({exc}).") from None
     if "code" in header:
         kind = "relics"
+    elif "relic" in header and "lunar_month" in header:
+        kind = "festivals"
+    elif "relic" in header and "position" in header:
+        kind = "steles"
     elif "producer" in header:
         kind = "products"
     elif "ref" in header and "name" in header:
@@ -77,7 +102,8 @@ def read_csv(data: bytes) -> dict[str, list[dict[str, Any]]]:
     else:
         raise TransferError(
             "The first line must name the columns: 'code' for relics, "
-            "'producer' and 'ref' for products, 'ref' and 'name' for producers."
+            "'producer' and 'ref' for products, 'ref' and 'name' for producers, "
+            "'relic' and 'lunar_month' for festivals, 'relic' and 'position' for steles."
         )
     return {k: rows if k == kind else [] for k in KINDS}
 
@@ -124,3 +150,110 @@ def _number(text: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+# Opening hours are stored as [{"days": ["Mo", ...], "opens": "07:00", "closes": "17:00"}].
+# In a file they are one line a spreadsheet user can type, in the style of
+# OpenStreetMap's opening_hours: "Mo-Fr 07:30-17:00; Sa,Su 08:00-11:30".
+DAY_CODES = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
+# Vietnamese write the days Thứ 2 ... Thứ 7, Chủ nhật: T2 ... T7, CN.
+_DAY_NAMES = (
+    {code.lower(): code for code in DAY_CODES}
+    | {f"t{n}": DAY_CODES[n - 2] for n in range(2, 8)}
+    | {"cn": "Su"}
+)
+HOURS_EXAMPLE = "Mo-Fr 07:30-17:00; Sa,Su 08:00-11:30"
+MAX_HOURS_TEXT = 500
+_DASH = r"\s*[-\u2013\u2014]\s*"  # spreadsheets like to turn "-" into an en dash
+_SPAN = rf"(\d{{1,2}}:\d{{2}}){_DASH}(\d{{1,2}}:\d{{2}})"
+_ENTRY = re.compile(rf"(?P<days>.+?)\s+(?P<times>{_SPAN}(?:\s*,\s*{_SPAN})*)")
+
+
+def opening_hours_text(stored: list[Any] | None) -> str:
+    """Stored opening hours as one line, e.g. ``Mo-Fr 07:30-17:00; Sa,Su 08:00-11:30``.
+
+    Reading the line back with :func:`parse_opening_hours` gives the same list.
+    Entries not of the stored shape are left out, as the public page leaves them out.
+    """
+    parts = []
+    for entry in stored or []:
+        if not isinstance(entry, dict):
+            continue
+        days, opens, closes = entry.get("days"), entry.get("opens"), entry.get("closes")
+        if (
+            isinstance(days, list)
+            and days
+            and all(day in DAY_CODES for day in days)
+            and isinstance(opens, str)
+            and isinstance(closes, str)
+        ):
+            parts.append(f"{_days_text(days)} {opens}-{closes}")
+    return "; ".join(parts)
+
+
+def _days_text(days: list[str]) -> str:
+    order = [DAY_CODES.index(day) for day in days]
+    if order != sorted(set(order)):
+        return ",".join(days)  # an order of its own: kept as it is
+    runs: list[list[int]] = []
+    for index in order:
+        if runs and index == runs[-1][-1] + 1:
+            runs[-1].append(index)
+        else:
+            runs.append([index])
+    return ",".join(
+        f"{DAY_CODES[run[0]]}-{DAY_CODES[run[-1]]}"
+        if len(run) > 2
+        else ",".join(DAY_CODES[i] for i in run)
+        for run in runs
+    )
+
+
+def parse_opening_hours(value: Any) -> list[dict[str, Any]]:
+    """Opening hours as stored, from their line of text; ValueError says what is wrong."""
+    if value is None:
+        return []
+    if not isinstance(value, str):
+        raise ValueError(f"{str(value)[:40]!r} is not text like {HOURS_EXAMPLE!r}")
+    if len(value) > MAX_HOURS_TEXT:
+        raise ValueError(f"too long ({len(value)} characters; at most {MAX_HOURS_TEXT})")
+    entries = []
+    for part in value.split(";"):
+        part = " ".join(part.split())
+        if not part:
+            continue
+        match = _ENTRY.fullmatch(part)
+        if match is None:
+            raise ValueError(f"{part[:60]!r} is not like {HOURS_EXAMPLE!r}")
+        days = _parse_days(match["days"], part)
+        for opens, closes in re.findall(_SPAN, match["times"]):
+            opens, closes = _time(opens, part), _time(closes, part, closing=True)
+            if closes <= opens:
+                raise ValueError(f"{part[:60]!r} closes before it opens")
+            entries.append({"days": list(days), "opens": opens, "closes": closes})
+    return entries
+
+
+def _parse_days(text: str, part: str) -> list[str]:
+    days: list[str] = []
+    for token in re.split(r"\s*,\s*", text.strip()):
+        ends = re.split(_DASH, token)
+        if len(ends) > 2 or not all(end.lower() in _DAY_NAMES for end in ends):
+            raise ValueError(
+                f"{part[:60]!r}: {token[:20]!r} is not a day "
+                f"(write {' '.join(DAY_CODES)}, or T2 ... T7, CN)"
+            )
+        first, last = (DAY_CODES.index(_DAY_NAMES[end.lower()]) for end in (ends[0], ends[-1]))
+        for step in range((last - first) % 7 + 1):  # Sa-Mo runs over the weekend
+            day = DAY_CODES[(first + step) % 7]
+            if day in days:
+                raise ValueError(f"{part[:60]!r} names {day} twice")
+            days.append(day)
+    return days
+
+
+def _time(text: str, part: str, *, closing: bool = False) -> str:
+    hours, minutes = (int(n) for n in text.split(":"))
+    if minutes > 59 or hours > 24 or (hours == 24 and (minutes or not closing)):
+        raise ValueError(f"{part[:60]!r}: {text} is not a time of day")
+    return f"{hours:02d}:{minutes:02d}"

@@ -1,4 +1,5 @@
-"""Export and import of relics, producers and products: all rows or none.
+"""Export and import of relics (with festivals and steles), producers and products:
+all rows or none.
 
 An import runs every row inside one transaction, each row in a savepoint, and
 collects the problems of each row. A preview and a real import run the very same
@@ -8,9 +9,9 @@ so the preview says exactly what the import will do and nothing is half-imported
 
 from __future__ import annotations
 
-import math
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -18,19 +19,54 @@ from sqlalchemy.exc import IntegrityError
 
 from qrsvc.database import begin_write
 from qrsvc.extensions import db
-from qrsvc.models import Producer, Product, Relic
+from qrsvc.models import Festival, Producer, Product, Relic, Stele, utcnow
+from qrsvc.transfer.festivals import PART_KEYS, import_part
+from qrsvc.transfer.formats import opening_hours_text, parse_opening_hours
+from qrsvc.transfer.values import typed_values
 
-KEYS = {"relics": "code", "producers": "ref", "products": "ref"}
-MODELS = {"relics": Relic, "producers": Producer, "products": Product}
+#: The column that names a record's own code, or (festivals, steles) its relic's.
+KEYS = {
+    "relics": "code",
+    "producers": "ref",
+    "products": "ref",
+    "festivals": "relic",
+    "steles": "relic",
+}
+#: Import order: products need their producer, festivals and steles their relic.
+ORDER = ("producers", "relics", "products", "festivals", "steles")
+MODELS = {
+    "relics": Relic,
+    "producers": Producer,
+    "products": Product,
+    "festivals": Festival,
+    "steles": Stele,
+}
+#: The columns that say which record a row is: first in a CSV file.
+CSV_FIRST = {
+    "relics": ("code",),
+    "producers": ("ref",),
+    "products": ("producer", "ref"),
+    "festivals": ("relic", "lunar_month", "lunar_day"),
+    "steles": ("relic", "position"),
+}
+#: Columns read by this module rather than by the record's spec.
+HANDLED = {"relics": ("opening_hours",), "products": ("producer",)}
 
 
 def _specs() -> dict[str, Any]:
     # The admin's record specs carry the field types and the checks: one set of rules.
+    from qrsvc.admin.festivals import festival_spec, stele_spec
     from qrsvc.admin.producers import producer_spec
     from qrsvc.admin.products import product_spec
     from qrsvc.admin.relics import relic_spec
 
-    return {"relics": relic_spec, "producers": producer_spec, "products": product_spec}
+    return {
+        "relics": relic_spec,
+        "producers": producer_spec,
+        "products": product_spec,
+        "festivals": festival_spec,
+        "steles": stele_spec,
+    }
 
 
 @dataclass
@@ -62,18 +98,36 @@ class ImportReport:
 
 
 def export_records() -> dict[str, list[dict[str, Any]]]:
-    """Every relic, producer and product as flat records (producers by their ref)."""
+    """Every record as flat records: products name their producer by ref, festivals
+    and steles their relic by code."""
     specs = _specs()
-    out: dict[str, list[dict[str, Any]]] = {}
-    for kind, model in MODELS.items():
-        rows = []
-        for record in db.session.scalars(select(model).order_by(model.id)):
-            flat = specs[kind].read(record)
-            if kind == "products":
-                flat = {"producer": record.producer.ref, **flat}
-            rows.append(flat)
-        out[kind] = rows
-    return out
+    return {
+        kind: [{**named, **_read(kind, specs[kind], record)} for record, named in _stored(kind)]
+        for kind in ORDER
+    }
+
+
+def _stored(kind: str) -> Iterator[tuple[Any, dict[str, str]]]:
+    # In a stable order, so that exporting what an export imported gives the same file.
+    model = MODELS[kind]
+    if kind in PART_KEYS:
+        stmt = (
+            select(model, Relic.code)
+            .join(Relic, Relic.id == model.relic_id)
+            .order_by(Relic.id, *(getattr(model, name) for name in PART_KEYS[kind]), model.id)
+        )
+        for record, code in db.session.execute(stmt):
+            yield record, {"relic": code}
+        return
+    for record in db.session.scalars(select(model).order_by(model.id)):
+        yield record, ({"producer": record.producer.ref} if kind == "products" else {})
+
+
+def _read(kind: str, spec, record) -> dict[str, Any]:
+    flat = spec.read(record)
+    if kind == "relics":
+        flat["opening_hours"] = opening_hours_text(record.opening_hours)
+    return flat
 
 
 def exported_at() -> str:
@@ -85,13 +139,12 @@ def import_records(
     records: dict[str, list[dict[str, Any]]], user_id: int | None, *, apply: bool
 ) -> ImportReport:
     """Check (and with ``apply``, store) every record; nothing is stored if any row fails."""
-    from qrsvc.admin.revisions import diff, record_revision
-
     specs = _specs()
     report = ImportReport()
+    seen: dict[tuple, int] = {}  # festival and stele keys met so far, with their line
     session = begin_write()
     try:
-        for kind in ("producers", "relics", "products"):
+        for kind in ORDER:
             spec = specs[kind]
             for index, raw in enumerate(records.get(kind, [])):
                 # Line 1 of a CSV file is its header; JSON records count the same way.
@@ -102,7 +155,10 @@ def import_records(
                     continue
                 savepoint = session.begin_nested()
                 try:
-                    _import_row(session, spec, kind, raw, result, user_id, diff, record_revision)
+                    if kind in PART_KEYS:
+                        import_part(session, spec, kind, raw, result, seen, user_id)
+                    else:
+                        _import_row(session, spec, kind, raw, result, user_id)
                 except IntegrityError as exc:
                     result.errors.append(str(exc.orig).splitlines()[0][:200])
                 if result.errors:
@@ -120,9 +176,17 @@ def import_records(
     return report
 
 
-def _import_row(session, spec, kind, raw, result, user_id, diff, record_revision) -> None:
+def _import_row(session, spec, kind, raw, result, user_id) -> None:
+    from qrsvc.admin.revisions import diff, record_revision
+
     key_name = KEYS[kind]
-    values, errors = _typed_values(spec, kind, raw)
+    values, errors = typed_values(spec, raw, HANDLED.get(kind, ()))
+    hours = None
+    if kind == "relics" and "opening_hours" in raw:
+        try:
+            hours = parse_opening_hours(raw["opening_hours"])
+        except ValueError as exc:
+            errors.append(f"'opening_hours': {exc}.")
     key = str(values.get(key_name) or "").strip()
     result.key = key
     if not key:
@@ -136,14 +200,14 @@ def _import_row(session, spec, kind, raw, result, user_id, diff, record_revision
         select(model).where(column == (key.upper() if kind == "relics" else key))
     )
     creating = record is None
-    before = {} if creating else spec.read(record)
+    before = {} if creating else _read(kind, spec, record)
     flat = {**before, **values}
     if creating:
         record = model()
         if kind == "products":
             producer = session.scalar(select(Producer).where(Producer.ref == raw.get("producer")))
             if producer is None:
-                result.errors.append(f"Unknown producer '{raw.get('producer', '')}'.")
+                result.errors.append(f"Unknown producer '{str(raw.get('producer', ''))[:40]}'.")
                 return
             record.producer_id = producer.id
     else:
@@ -153,78 +217,15 @@ def _import_row(session, spec, kind, raw, result, user_id, diff, record_revision
         result.errors.extend(f"{k or 'record'}: {v}" for k, v in problems.items())
         return
     spec.write(record, flat, creating=creating)
+    if hours is not None and (creating or hours != record.opening_hours):
+        record.opening_hours = hours
+    if not creating and hasattr(record, "updated_at") and diff(before, _read(kind, spec, record)):
+        # An UPDATE even when only translations changed: it moves the version on.
+        record.updated_at = utcnow()
     session.add(record)
     session.flush()
-    changes = diff(before, spec.read(record))
+    changes = diff(before, _read(kind, spec, record))
     result.action = "create" if creating else ("update" if changes else "unchanged")
     if changes:
         record_revision(session, spec.name, record.id, record.version, "import", changes, user_id)
         session.flush()
-
-
-def _typed_values(spec, kind: str, raw: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
-    """The row's values in the types of the fields, and what is wrong with them."""
-    known = {f.name: f for f in spec.fields}
-    values: dict[str, Any] = {}
-    errors: list[str] = []
-    if raw.get("__extra__"):
-        errors.append("The row has more cells than the header has columns.")
-    for column, value in raw.items():
-        if column in ("__extra__", "__line__") or (kind == "products" and column == "producer"):
-            continue
-        name, _dot, lang = str(column).partition(".")
-        f = known.get(name)
-        if f is None or bool(lang) != f.i18n:
-            errors.append(f"Unknown column '{column}'.")
-            continue
-        try:
-            values[column] = _convert(f, value)
-        except (TypeError, ValueError):
-            errors.append(f"'{column}': {str(value)[:40]!r} is not a valid {f.kind}.")
-    return values, errors
-
-
-def _convert(f, value: Any) -> Any:
-    from qrsvc.admin.records import clean_text
-
-    if isinstance(value, str):
-        value = value.strip()
-        if value[:2] in ("'=", "'+", "'-", "'@"):
-            value = value[1:]  # undo the spreadsheet-formula guard of our own CSV export
-        if value == "":
-            return (
-                None
-                if f.kind in ("int", "float", "date", "datetime") or f.nullable
-                else (False if f.kind == "bool" else "")
-            )
-    if value is None:
-        return None
-    if f.kind in ("int", "float"):
-        if isinstance(value, bool) or (isinstance(value, str) and len(value) > 30):
-            raise ValueError(value)
-        number = float(value)
-        if not math.isfinite(number) or (f.kind == "int" and not number.is_integer()):
-            raise ValueError(value)
-        if (f.minimum is not None and number < f.minimum) or (
-            f.maximum is not None and number > f.maximum
-        ):
-            raise ValueError(value)
-        return int(number) if f.kind == "int" else number
-    if f.kind == "bool":
-        if isinstance(value, bool):
-            return value
-        if str(value).lower() in ("1", "true", "yes", "x", "có"):
-            return True
-        if str(value).lower() in ("0", "false", "no", "", "không"):
-            return False
-        raise ValueError(value)
-    if f.kind in ("date", "datetime"):
-        parsed = date.fromisoformat(value) if f.kind == "date" else datetime.fromisoformat(value)
-        return parsed.isoformat()
-    if not isinstance(value, str):
-        raise TypeError(value)
-    if f.max_length and len(value) > f.max_length:
-        raise ValueError(value)
-    if f.kind == "choice" and value not in {c for c, _label in f.choices}:
-        raise ValueError(value)
-    return clean_text(value)

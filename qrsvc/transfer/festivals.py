@@ -1,0 +1,108 @@
+"""Festivals and steles of a relic in an exchange file.
+
+Neither has a code of its own. A row names its relic by code (``relic``), and is
+told apart from the relic's other festivals by its lunar date (two festivals of
+one relic do not start on the same lunar day) and from its other steles by its
+position. A row whose record exists updates it, any other row creates one; as
+for relics and products, an import deletes nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from qrsvc.models import Relic
+from qrsvc.transfer.values import typed_values
+
+#: With the relic, the fields that tell one festival (stele) of a relic from another.
+PART_KEYS = {"festivals": ("lunar_month", "lunar_day"), "steles": ("position",)}
+#: Fields a record cannot do without, beyond its key (the admin's form asks for them too).
+REQUIRED = {"festivals": ("name.vi",), "steles": ()}
+
+
+def describe(kind: str, code: Any, raw: dict[str, Any]) -> str:
+    """How a report names the row: ``LK01 21/8`` (lunar day/month), ``LK01 #2``."""
+    if kind == "festivals":
+        text = f"{code or '?'} {raw.get('lunar_day', '?')}/{raw.get('lunar_month', '?')}"
+    else:
+        text = f"{code or '?'} #{raw.get('position', '?')}"
+    return text[:60]
+
+
+def import_part(session, spec, kind, raw, result, seen: dict, user_id: int | None) -> None:
+    """Check one festival or stele row and create or update its record in the session.
+
+    ``seen`` maps each key met so far in the file to its line: a second row with the
+    same key is refused rather than silently overwriting the first.
+    """
+    from qrsvc.admin.editing import version_of
+    from qrsvc.admin.revisions import diff, record_revision
+
+    values, errors = typed_values(spec, raw, handled=("relic",))
+    code = raw.get("relic")
+    code = code.strip().upper() if isinstance(code, str) else code
+    result.key = describe(kind, code, raw)
+    if code is None or code == "":
+        errors.append("'relic' is missing: the code of the relic, e.g. LK01.")
+    elif not isinstance(code, str):
+        errors.append(f"'relic': {str(code)[:40]!r} is not a relic code.")
+    failed = {column for column in raw if column not in values}
+    for name in PART_KEYS[kind]:
+        if name not in failed and values.get(name) is None:
+            errors.append(f"'{name}' is missing.")
+    if errors:
+        result.errors.extend(errors)
+        return
+    relic_id = session.scalar(select(Relic.id).where(Relic.code == code))
+    if relic_id is None:
+        result.errors.append(f"Unknown relic '{code[:40]}'.")
+        return
+    key = tuple(values[name] for name in PART_KEYS[kind])
+    first = seen.setdefault((kind, code, key), result.line)
+    if first != result.line:
+        result.errors.append(_duplicate(kind, code, key, first))
+        return
+    model = spec.model
+    same_key = [
+        getattr(model, name) == value for name, value in zip(PART_KEYS[kind], key, strict=True)
+    ]
+    record = session.scalars(
+        select(model).where(model.relic_id == relic_id, *same_key).order_by(model.id)
+    ).first()
+    creating = record is None
+    before = {} if creating else spec.read(record)
+    flat = {**before, **values}
+    if kind == "festivals" and flat.get("days") is None:
+        flat["days"] = 1  # an empty cell: a one-day festival, as the admin assumes
+    for name in REQUIRED[kind]:
+        if not flat.get(name):
+            result.errors.append(f"'{name}' is missing.")
+            return
+    if creating:
+        record = model()
+        spec.prepare(session, record, None, relic_id)
+    spec.write(record, flat, creating=creating)
+    session.add(record)
+    session.flush()
+    changes = diff(before, spec.read(record))
+    result.action = "create" if creating else ("update" if changes else "unchanged")
+    if changes:
+        # No version column: a record's version is that of its last revision.
+        version = 1 if creating else version_of(session, spec, record) + 1
+        record_revision(session, spec.name, record.id, version, "import", changes, user_id)
+        session.flush()
+
+
+def _duplicate(kind: str, code: str, key: tuple, first: int) -> str:
+    if kind == "festivals":
+        month, day = key
+        return (
+            f"Line {first} already has a festival of {code} on lunar day {day}/{month}: "
+            "one row per festival."
+        )
+    return (
+        f"Line {first} already has the stele of {code} at position {key[0]}: "
+        "give each stele its own position."
+    )
