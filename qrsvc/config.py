@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -130,11 +131,12 @@ def _public_url(url: str) -> str:
 
 
 def _ensure_writable(folder: Path) -> None:
+    # A probe of its own: gunicorn's workers start at the same moment, and a shared
+    # probe file one of them deleted made the other fail to boot.
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        probe = folder / ".write-test"
-        probe.write_text("ok")
-        probe.unlink()
+        with tempfile.TemporaryFile(dir=folder, prefix=".write-test-"):
+            pass
     except OSError as exc:
         raise ConfigError(f"instance folder {folder} is not writable ({exc.strerror})") from None
 

@@ -194,3 +194,27 @@ def test_users_create_refuses_duplicate(runner, accounts):
     )
     assert result.exit_code != 0
     assert "already exists" in result.output
+
+
+def test_workers_starting_at_the_same_moment_all_boot(tmp_path):
+    """Several gunicorn workers check the instance folder at once; none may fail."""
+    import threading
+
+    from qrsvc.config import _ensure_writable
+
+    folder, failures = tmp_path / "instance", []
+
+    def boot() -> None:
+        for _ in range(200):
+            try:
+                _ensure_writable(folder)
+            except ConfigError as exc:
+                failures.append(exc)
+
+    workers = [threading.Thread(target=boot) for _ in range(4)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert failures == []
+    assert list(folder.iterdir()) == []  # no probe left behind
