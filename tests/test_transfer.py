@@ -630,9 +630,9 @@ def test_admin_previews_festivals_and_exports_them(app, client, accounts, festiv
     assert count(app, Festival) == 2
     exported = client.get("/admin/transfer/export.csv?kind=festivals")
     text = exported.data.decode("utf-8-sig")
-    assert text.startswith("relic,") and "Lễ hội Lam Kinh" in text
+    assert text.startswith("relic,lunar_month,lunar_day,") and "Lễ hội Lam Kinh" in text
     steles = client.get("/admin/transfer/export.csv?kind=steles").data.decode("utf-8-sig")
-    assert "帝起藍山" in steles
+    assert steles.startswith("relic,position,") and "帝起藍山" in steles
 
 
 @pytest.mark.skipif(

@@ -19,7 +19,7 @@ from qrsvc.admin.forms import ActionForm, ConfirmImportForm, ImportForm
 from qrsvc.models import Role
 from qrsvc.transfer.backup import PG_DUMP_HELP, backup_database, sqlite_path
 from qrsvc.transfer.formats import TransferError, read_file, write_csv, write_json
-from qrsvc.transfer.service import KEYS, export_records, exported_at, import_records
+from qrsvc.transfer.service import CSV_FIRST, KEYS, export_records, exported_at, import_records
 
 TOKEN = re.compile(r"[A-Za-z0-9_-]{20,60}")
 KEEP_PREVIEWS_S = 24 * 3600
@@ -135,7 +135,7 @@ def transfer_export(fmt: str):
         kind = request.args.get("kind", "relics")
         if kind not in KEYS:
             abort(404)
-        first = ("producer", "ref") if kind == "products" else (KEYS[kind],)
+        first = CSV_FIRST.get(kind, (KEYS[kind],))  # the columns that name a row come first
         body, mime, name = write_csv(records[kind], first), "text/csv", f"qrsvc-{kind}.csv"
     return Response(
         body,
