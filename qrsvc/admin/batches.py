@@ -14,7 +14,7 @@ from qrsvc.admin.checks import check_lot, taken
 from qrsvc.admin.crud import contains, register
 from qrsvc.admin.products import product_spec  # registered first: the parent
 from qrsvc.admin.records import EntitySpec, Field
-from qrsvc.models import Batch, Product, User, utcnow
+from qrsvc.models import Batch, Product, utcnow
 
 STATUSES = (("active", _l("Active")), ("recalled", _l("Recalled (scans say so)")))
 
@@ -70,10 +70,6 @@ def check_batch(session: Session, batch: Batch, values: dict[str, Any]) -> dict[
     return errors
 
 
-def _prepare(session: Session, batch: Batch, user: User, parent_id: int | None) -> None:
-    batch.product_id = parent_id
-
-
 batch_spec = register(
     EntitySpec(
         name="batch",
@@ -86,7 +82,6 @@ batch_spec = register(
         parent=product_spec.name,
         parent_attr="product_id",
         check=check_batch,
-        prepare=_prepare,
         title=lambda b: f"{b.ref} · {b.lot}",
         search=contains(Batch.ref, Batch.lot),
         children=("event",),

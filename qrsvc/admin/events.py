@@ -66,7 +66,6 @@ def check_event(session: Session, event: TraceEvent, values: dict[str, Any]) -> 
 
 
 def _prepare(session: Session, event: TraceEvent, user: User, parent_id: int | None) -> None:
-    event.batch_id = parent_id
     event.tz_offset = "+07:00"
     event.recorded_by_id = user.id
     event.recorded_by_name = user.display_name or user.email

@@ -28,8 +28,8 @@ STELE_FIELDS = (
 )
 
 
-def _in_relic(session: Session, record: Festival | Stele, user: User, parent_id: int | None):
-    record.relic_id = parent_id
+def _new_record(session: Session, record: Festival | Stele, user: User, parent_id: int | None):
+    """A new festival lasts one day until staff say otherwise."""
     if isinstance(record, Festival):
         record.days = 1
 
@@ -45,7 +45,7 @@ festival_spec = register(
         list_columns=("lunar_day", "lunar_month", "days"),
         parent=relic_spec.name,
         parent_attr="relic_id",
-        prepare=_in_relic,
+        prepare=_new_record,
         title=lambda f: f"{f.lunar_day}/{f.lunar_month} · {(f.name or {}).get('vi', '')}",
         deletable=True,
     ),
@@ -63,7 +63,7 @@ stele_spec = register(
         list_columns=("position",),
         parent=relic_spec.name,
         parent_attr="relic_id",
-        prepare=_in_relic,
+        prepare=_new_record,
         title=lambda s: (s.title or {}).get("vi") or f"#{s.id}",
         deletable=True,
     ),

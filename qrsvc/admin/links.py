@@ -14,7 +14,7 @@ from qrsvc.admin.crud import register
 from qrsvc.admin.products import product_spec  # registered first: the parent
 from qrsvc.admin.records import EntitySpec, Field
 from qrsvc.i18n import CONTENT_LANGUAGES
-from qrsvc.models import TraceLink, User
+from qrsvc.models import TraceLink
 
 LINK_TYPES = (
     ("gs1:pip", _l("Product information page (gs1:pip)")),
@@ -70,10 +70,6 @@ def check_link(session: Session, link: TraceLink, values: dict[str, Any]) -> dic
     return errors
 
 
-def _prepare(session: Session, link: TraceLink, user: User, parent_id: int | None) -> None:
-    link.product_id = parent_id
-
-
 link_spec = register(
     LinkSpec(
         name="link",
@@ -86,7 +82,6 @@ link_spec = register(
         parent=product_spec.name,
         parent_attr="product_id",
         check=check_link,
-        prepare=_prepare,
         deletable=True,
         title=lambda link: f"{link.link_type} · {link.title}",
     ),

@@ -14,7 +14,7 @@ from qrsvc.admin.checks import check_gtin, check_ref, taken
 from qrsvc.admin.crud import contains, register
 from qrsvc.admin.producers import producer_spec  # registered first: the parent
 from qrsvc.admin.records import EntitySpec, Field
-from qrsvc.models import OCOP_VALID_MONTHS, Product, User
+from qrsvc.models import OCOP_VALID_MONTHS, Product
 
 STATUSES = (("draft", _l("Draft (not shown)")), ("published", _l("Published")))
 
@@ -79,10 +79,6 @@ def check_product(session: Session, product: Product, values: dict[str, Any]) ->
     return errors
 
 
-def _prepare(session: Session, product: Product, user: User, parent_id: int | None) -> None:
-    product.producer_id = parent_id
-
-
 product_spec = register(
     EntitySpec(
         name="product",
@@ -95,7 +91,6 @@ product_spec = register(
         parent=producer_spec.name,
         parent_attr="producer_id",
         check=check_product,
-        prepare=_prepare,
         title=lambda p: p.display_name("vi") or p.ref,
         search=contains(Product.ref, Product.gtin, Product.category, Product.name),
         children=("batch", "link"),

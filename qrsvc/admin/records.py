@@ -66,7 +66,7 @@ class EntitySpec:
     search: Callable[[str], Any] | None = None
     # Extra checks of the whole record: values → {field: message}.
     check: Callable[[Session, Any, dict[str, Any]], dict[str, str]] | None = None
-    # Prepares a new record (sets producer, parent) before the fields are written.
+    # Prepares a new record before the fields are written (the parent is already set).
     prepare: Callable[[Session, Any, Any, int | None], None] | None = None
     title: Callable[[Any], str] = field(default=lambda r: f"#{r.id}")
     read_i18n: Callable[[Any, Field], dict[str, str]] | None = None

@@ -20,6 +20,7 @@ import threading
 import time
 from dataclasses import dataclass
 from datetime import date, datetime
+from types import SimpleNamespace
 from typing import Any
 
 from flask import current_app
@@ -28,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from qrsvc import cache
 from qrsvc.models import Batch, Producer, Product, StampRun, StampRunChange
+from qrsvc.trace.identifiers import batch_path
 
 #: At most this long between two reads of a run, whatever the generation says.
 MAX_AGE = 60.0
@@ -68,6 +70,7 @@ class RunFacts:
     """A stamp run with what its page shows; shared by requests, so never changed."""
 
     id: int
+    batch_id: int
     first_serial: int
     count: int
     with_pin: bool
@@ -142,6 +145,7 @@ _RUNS = select(_run.c.id, _run.c.first_serial).order_by(_run.c.first_serial)
 _RUN = (
     select(
         _run.c.id,
+        _run.c.batch_id,
         _run.c.first_serial,
         _run.c.count,
         _run.c.with_pin,
@@ -202,6 +206,7 @@ def _read_run(session: Session, run_id: int) -> RunFacts:
     )
     return RunFacts(
         row.id,
+        row.batch_id,
         row.first_serial,
         row.count,
         row.with_pin,
@@ -213,9 +218,6 @@ def _read_run(session: Session, run_id: int) -> RunFacts:
 
 def _batch_path(gtin: str | None, product_ref: str, lot: str) -> str | None:
     """The batch page's path, built by the traceability area (one place builds codes)."""
-    from types import SimpleNamespace
-
-    from qrsvc.trace.identifiers import batch_path
 
     record = SimpleNamespace(lot=lot, product=SimpleNamespace(gtin=gtin, ref=product_ref))
     try:

@@ -55,11 +55,10 @@ class StampPage:
 
 def stamp_page(session: Session, serial: int, *, client: str, count: bool = True) -> StampPage:
     """Look up ``serial`` and, when ``count`` is set, count this scan of it (committed)."""
-    found = _page_of(session, serial)
-    if found is None:
+    page = _page_of(session, serial)
+    if page is None:
         session.rollback()
         return StampPage("unknown")
-    page, run_id = found
     if not count:
         before = _counts_of(session, serial)
         session.rollback()
@@ -68,22 +67,21 @@ def stamp_page(session: Session, serial: int, *, client: str, count: bool = True
     alert = {"voided": "voided", "not_activated": "not_activated"}.get(page.state, "")
     with scans.write_turn(session) as connection:
         page.scans = scans.record_scan(
-            connection, serial, run_id, client=client, now=utcnow(), alert=alert
+            connection, serial, page.run_id, client=client, now=utcnow(), alert=alert
         )
     return page
 
 
 def pin_page(session: Session, serial: int, key: bytes, pin: str) -> StampPage | None:
     """Try the scratch-off ``pin``; None when this stamp has no PIN to confirm."""
-    found = _page_of(session, serial)
-    if found is None or not found[0].with_pin:
+    page = _page_of(session, serial)
+    if page is None or not page.with_pin:
         session.rollback()
         return None
-    page, run_id = found
     before = _counts_of(session, serial)
     page.scans = before if before.scan_count else None
     if page.state == "active":
-        page.pin = confirm_pin(session, serial, run_id, key, pin)
+        page.pin = confirm_pin(session, serial, page.run_id, key, pin)
     session.rollback()
     return page
 
@@ -100,8 +98,8 @@ def location_page(
     return page
 
 
-def _page_of(session: Session, serial: int) -> tuple[StampPage, int] | None:
-    """The page of ``serial`` before its counts are added, and its run; None: no run."""
+def _page_of(session: Session, serial: int) -> StampPage | None:
+    """The page of ``serial`` before its counts are added; None when no run holds it."""
     run = facts.run_of(session, serial)
     if run is None:
         return None
@@ -112,7 +110,7 @@ def _page_of(session: Session, serial: int) -> tuple[StampPage, int] | None:
         shown = "active" if change.action == "activate" else "voided"
     else:
         shown = "not_activated"
-    page = StampPage(
+    return StampPage(
         shown,
         serial=serial,
         label=serial_label(serial),
@@ -122,7 +120,6 @@ def _page_of(session: Session, serial: int) -> tuple[StampPage, int] | None:
         changed_at=change.at if change else None,
         change_note=change.note if change else "",
     )
-    return page, run.id
 
 
 def _counts_of(session: Session, serial: int) -> scans.ScanResult:

@@ -27,7 +27,7 @@ from flask_limiter.util import get_remote_address
 
 from qrsvc.extensions import csrf, db, hit_limits, limiter
 from qrsvc.i18n import UI_LANGUAGES, requested_language
-from qrsvc.stamps import pages, runs
+from qrsvc.stamps import facts, pages
 from qrsvc.stamps.codes import StampCodeError, make_token, parse_token
 from qrsvc.stamps.rendering import page_gettext, render_page
 from qrsvc.stamps.scans import client_hash
@@ -148,7 +148,7 @@ def render_item_stamp(batch, serial: str) -> Response | None:
     if "lang" not in g:  # the resolver may have chosen already
         g.lang = requested_language()
     number = _serial_or_none(serial)
-    run = runs.run_of_serial(db.session, number) if number is not None else None
+    run = facts.run_of(db.session, number) if number is not None else None
     if run is None or run.batch_id != batch.id:
         if pages.batch_has_stamps(db.session, batch.id):
             return _render(pages.StampPage("unknown"))
