@@ -92,11 +92,7 @@ def save_record(
     if creating:
         if spec.parent_model is not None:
             _load(session, _ParentSpec(spec.parent_model), parent_id or 0, user)
-        record = spec.model()
-        if spec.parent_attr:  # a child record belongs to the parent it is created under
-            setattr(record, spec.parent_attr, parent_id)
-        if spec.prepare:
-            spec.prepare(session, record, user, parent_id)
+        record = spec.new(session, user, parent_id)
         before: dict[str, Any] = {}
     else:
         record = _load(session, spec, record_id, user)

@@ -83,6 +83,15 @@ class EntitySpec:
                 return dict(f.choices).get(value, value)
         return value
 
+    def new(self, session: Session, user: Any, parent_id: int | None) -> Any:
+        """A new record, under ``parent_id`` for a child kind, prepared to be written."""
+        record = self.model()
+        if self.parent_attr:  # a child record belongs to the parent it is created under
+            setattr(record, self.parent_attr, parent_id)
+        if self.prepare:
+            self.prepare(session, record, user, parent_id)
+        return record
+
     def read(self, record: Any) -> dict[str, Any]:
         """The record as flat JSON values."""
         flat: dict[str, Any] = {}

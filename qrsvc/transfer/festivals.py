@@ -81,8 +81,7 @@ def import_part(session, spec, kind, raw, result, seen: dict, user_id: int | Non
             result.errors.append(f"'{name}' is missing.")
             return
     if creating:
-        record = model()
-        spec.prepare(session, record, None, relic_id)
+        record = spec.new(session, None, relic_id)
     spec.write(record, flat, creating=creating)
     session.add(record)
     session.flush()
