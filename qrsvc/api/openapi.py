@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .pagination import MAX_PAGE, MAX_PER_PAGE
+
 _TEXT = {"type": "string"}
 _NTEXT = {"type": ["string", "null"]}
 _DAY = {"type": ["string", "null"], "format": "date"}
@@ -204,20 +206,34 @@ _ERRORS = {
     "429": {"description": "Too many requests from this address", "content": _json("Error")},
 }
 _PAGING = [
-    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "default": 1}},
+    {
+        "name": "page",
+        "in": "query",
+        "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1},
+    },
     {
         "name": "per_page",
         "in": "query",
-        "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20},
+        "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": 20},
     },
 ]
 
 
+#: The longest identifier of each kind that the database can hold (a longer one is 404).
+_KEY_LENGTHS = {"code": 12, "ref": 40, "lot": 64}
+
+
 def _get(summary: str, schema: dict, key: str | None = None, media: str = "application/json"):
-    """A GET operation; without a path ``key`` it is a paginated list."""
+    """A GET operation; without a path ``key`` it is a paginated list.
+
+    ``key`` is ``code`` (a relic), ``ref`` (a product's ref or GTIN) or ``lot`` (a
+    batch's ref, named ``ref`` in the path).
+    """
     params = _PAGING
     if key:
-        params = [{"name": key, "in": "path", "required": True, "schema": {"type": "string"}}]
+        bounds = {"type": "string", "minLength": 1, "maxLength": _KEY_LENGTHS[key]}
+        name = "ref" if key == "lot" else key
+        params = [{"name": name, "in": "path", "required": True, "schema": bounds}]
     ok: dict[str, Any] = {"description": "OK", "content": {media: {"schema": schema}}}
     if not key:
         ok["headers"] = {
@@ -238,7 +254,7 @@ def _get(summary: str, schema: dict, key: str | None = None, media: str = "appli
 def openapi_document(public_url: str) -> dict[str, Any]:
     """The OpenAPI 3.1 document, with the server at ``public_url``."""
     epcis = {"$ref": "#/components/schemas/EPCISDocument"}
-    epcis_get = _get("EPCIS 2.0 events", epcis, "ref", "application/ld+json")
+    epcis_get = _get("EPCIS 2.0 events", epcis, "lot", "application/ld+json")
     epcis_get["get"]["responses"]["422"] = {
         "description": "A stored event cannot be expressed in EPCIS 2.0",
         "content": _json("Error"),
@@ -260,7 +276,7 @@ def openapi_document(public_url: str) -> dict[str, Any]:
             "/products": _get("Published products", _page_of("ProductSummary")),
             "/products/{ref}": _get("One product", _ref("Product"), "ref"),
             "/products/{ref}/epcis": product_epcis,
-            "/batches/{ref}": _get("One batch", _ref("Batch"), "ref"),
+            "/batches/{ref}": _get("One batch", _ref("Batch"), "lot"),
             "/batches/{ref}/epcis": epcis_get,
         },
         "components": {"schemas": SCHEMAS},

@@ -1,0 +1,1 @@
+"""Attacks and faults through the public surface (issue 14), kept as tests."""
