@@ -9,11 +9,16 @@ COMPILED := $(CATALOGS:.po=.mo)
 
 .PHONY: demo test lint format bench install translations extract-messages clean
 
+# The address served is Flask's FLASK_RUN_HOST/PORT; without QRSVC_PUBLIC_URL the app takes
+# its public URL from them too (qrsvc/config.py), so printed codes and API URLs name this port.
+demo: export FLASK_RUN_HOST = 127.0.0.1
+demo: export FLASK_RUN_PORT = $(PORT)
 demo: $(STAMP) translations
 	$(BIN)/qrsvc db upgrade
 	$(BIN)/qrsvc demo
 	@echo "Serving on http://127.0.0.1:$(PORT)  (admin: http://127.0.0.1:$(PORT)/admin/login)"
-	$(BIN)/qrsvc run --host 127.0.0.1 --port $(PORT) --no-reload
+	@echo "Codes and API URLs use $${QRSVC_PUBLIC_URL:-http://127.0.0.1:$(PORT)}"
+	$(BIN)/qrsvc run --no-reload
 
 install: $(STAMP) translations
 
@@ -24,6 +29,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	bash .ci/security
+	$(BIN)/pytest -q tests/test_no_private_names.py
 
 format: $(STAMP)
 	$(BIN)/ruff format .

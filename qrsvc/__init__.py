@@ -8,43 +8,18 @@ Digital Link), ``stamps/``, ``api/``, ``admin/``, ``generator/`` (print engine).
 from __future__ import annotations
 
 import os
-import weakref
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
 
 from qrsvc.config import ConfigError, load_config
-from qrsvc.sessions import CookieSessionInterface
+from qrsvc.fastpath import CookieSessionInterface, Qrsvc
 
 __all__ = ["ConfigError", "create_app", "PROJECT_ROOT"]
 
 #: The checkout the service runs from: templates/, static/ and printables/ sit here.
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-
-
-class Qrsvc(Flask):
-    """The Flask application, remembering which callables are coroutine functions.
-
-    Flask asks ``inspect.iscoroutinefunction`` about every view and hook on every
-    request (a dozen times for a scan); the answer never changes for a function, so
-    it is kept for as long as the function lives.
-    """
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._sync_callables: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-    def ensure_sync(self, func: Callable) -> Callable:
-        """``func`` itself for a plain function, else a synchronous wrapper (as Flask does)."""
-        try:
-            return self._sync_callables[func]
-        except KeyError:
-            sync = self._sync_callables[func] = super().ensure_sync(func)
-            return sync
-        except TypeError:  # not weakly referenceable (a builtin): ask every time
-            return super().ensure_sync(func)
 
 
 def create_app(config: dict[str, Any] | None = None, instance_path: str | None = None) -> Flask:
@@ -80,12 +55,14 @@ def create_app(config: dict[str, Any] | None = None, instance_path: str | None =
 def register_extensions(app: Flask) -> None:
     """Bind the unbound extensions of :mod:`qrsvc.extensions` to ``app``."""
     from qrsvc import cache, extensions, i18n, logs, security
+    from qrsvc.scans import buffer
 
     extensions.init_app(app)
     i18n.init_app(app)
     logs.init_app(app)
     cache.init_app(app)
     security.init_app(app)
+    buffer.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -8,8 +8,11 @@ of a traceback.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import tempfile
+from collections.abc import Mapping
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -37,7 +40,7 @@ def load_config(app: Flask, overrides: dict[str, Any]) -> None:
     cfg = app.config
     cfg.update(
         QRSVC_ENV=env.get("QRSVC_ENV", "development"),
-        PUBLIC_URL=env.get("QRSVC_PUBLIC_URL", "http://127.0.0.1:5000"),
+        PUBLIC_URL=env.get("QRSVC_PUBLIC_URL") or served_url(env),
         DATABASE_URL=env.get("DATABASE_URL", ""),
         REDIS_URL=env.get("REDIS_URL", ""),
         MEDIA_DIR=env.get("QRSVC_MEDIA_DIR", ""),
@@ -48,6 +51,8 @@ def load_config(app: Flask, overrides: dict[str, Any]) -> None:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_DURATION=timedelta(days=30),  # "stay signed in" at most a month
         WTF_CSRF_TIME_LIMIT=None,
         JSON_SORT_KEYS=False,
         SQLALCHEMY_TRACK_MODIFICATIONS=False,
@@ -57,8 +62,12 @@ def load_config(app: Flask, overrides: dict[str, Any]) -> None:
         # nginx already logs every request; a JSON line per request here costs as much
         # CPU as rendering a page, so it is opt-in (errors are always logged).
         ACCESS_LOG=env.get("QRSVC_ACCESS_LOG", "") in ("1", "true", "yes"),
+        # A print job's worker says it is alive this often; a job silent for the timeout
+        # lost its worker and is shown as failed, ready to print again.
+        PRINT_HEARTBEAT_SECONDS=_int_env("QRSVC_PRINT_HEARTBEAT_SECONDS", 10),
+        PRINT_JOB_TIMEOUT_SECONDS=_int_env("QRSVC_PRINT_JOB_TIMEOUT_SECONDS", 45),
     )
-    # Optional tuning, each from QRSVC_<NAME> when set (limits in Flask-Limiter's notation).
+    # Optional tuning, each from QRSVC_<NAME> when set (limits as "120/minute;3000/day").
     for name in ("STAMP_RATELIMIT", "STAMP_PIN_RATELIMIT", "API_RATELIMIT", "STAMP_REPORT_CONTACT"):
         if env.get(f"QRSVC_{name}"):
             cfg[name] = env[f"QRSVC_{name}"]
@@ -68,6 +77,12 @@ def load_config(app: Flask, overrides: dict[str, Any]) -> None:
     if cfg["QRSVC_ENV"] not in ("development", "production"):
         raise ConfigError(
             f"QRSVC_ENV must be 'development' or 'production', not {cfg['QRSVC_ENV']!r}"
+        )
+
+    if not 1 <= cfg["PRINT_HEARTBEAT_SECONDS"] < cfg["PRINT_JOB_TIMEOUT_SECONDS"]:
+        raise ConfigError(
+            "QRSVC_PRINT_HEARTBEAT_SECONDS must be at least 1 and less than "
+            "QRSVC_PRINT_JOB_TIMEOUT_SECONDS"
         )
 
     instance = Path(app.instance_path)
@@ -121,6 +136,24 @@ def engine_options(uri: str) -> dict[str, Any]:
         return {"connect_args": {"timeout": 15, "check_same_thread": False}}
     # pre_ping replaces connections that died with a server restart before use.
     return {"pool_pre_ping": True, "pool_recycle": 1800, "pool_size": 5, "max_overflow": 10}
+
+
+def served_url(env: Mapping[str, str]) -> str:
+    """The address ``qrsvc run`` serves on: the public URL when none is configured.
+
+    Flask's run command reads ``FLASK_RUN_HOST`` and ``FLASK_RUN_PORT``; ``make demo``
+    sets them from ``PORT``, so the codes the demo prints and the URLs it answers
+    name the port it is really served on.
+    """
+    host = env.get("FLASK_RUN_HOST") or "127.0.0.1"
+    port = env.get("FLASK_RUN_PORT") or "5000"
+    if not (port.isdigit() and len(port) <= 5 and 0 < int(port) < 65536):
+        raise ConfigError(f"FLASK_RUN_PORT must be a port number (1-65535), not {port!r}")
+    if not re.fullmatch(r"[A-Za-z0-9.:-]{1,253}", host):
+        raise ConfigError(f"FLASK_RUN_HOST must be a host name or address, not {host!r}")
+    if ":" in host:  # an IPv6 address
+        host = f"[{host}]"
+    return f"http://{host}:{int(port)}"
 
 
 def _public_url(url: str) -> str:

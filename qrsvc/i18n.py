@@ -15,6 +15,8 @@ from flask import Flask, Response, current_app, g, has_request_context, request
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
 
+from qrsvc.localtime import ZONE_NAME
+
 #: Languages the interface itself is translated into.
 UI_LANGUAGES = ("vi", "en")
 #: Languages content may be written in, in the order the switcher lists them.
@@ -30,6 +32,8 @@ LANGUAGE_NAMES = {
     "ru": "Русский",
 }
 LANG_COOKIE = "lang"
+#: Longer Accept-Language headers are cut here: real browsers send well under 100 characters.
+MAX_ACCEPT_LANGUAGE = 256
 ONE_YEAR = 365 * 24 * 3600
 
 
@@ -40,34 +44,64 @@ def init_app(app: Flask) -> None:
     package = Path(__file__).resolve().parent
     dirs = sorted(str(p) for p in package.glob("*/translations") if p.is_dir())
     app.config.setdefault("BABEL_DEFAULT_LOCALE", "vi")
-    app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "Asia/Ho_Chi_Minh")
+    app.config.setdefault("BABEL_DEFAULT_TIMEZONE", ZONE_NAME)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(dirs) or "translations"
-    babel.init_app(app, locale_selector=ui_locale, timezone_selector=lambda: "Asia/Ho_Chi_Minh")
+    babel.init_app(app, locale_selector=ui_locale, timezone_selector=lambda: ZONE_NAME)
 
 
 def requested_language(available: tuple[str, ...] | list[str] = CONTENT_LANGUAGES) -> str:
-    """The language a visitor asked for, among ``available``.
+    """The language to show a record written in ``available`` languages in.
 
-    Order of precedence: ``?lang=`` > the saved cookie > Accept-Language > vi.
+    The visitor's languages, in order: the choice made on the site (``?lang=``, else
+    the saved cookie), then the whole Accept-Language list by its q-values. The choice
+    wins wherever the record or the interface has that language. Otherwise the first
+    language of the header the record is written in wins; failing that, the first
+    one the interface speaks (English buttons over Vietnamese text, with a note);
+    failing that, the visitor's first language (Vietnamese text with a note), else vi.
+    A ``zh-CN, en`` visitor thus reads English where nobody wrote Chinese.
     """
     environ = request.environ
+    chosen: tuple[str, ...] = ()
     if "lang=" in environ.get("QUERY_STRING", "") or "lang=" in environ.get("HTTP_COOKIE", ""):
-        for candidate in (request.args.get("lang"), request.cookies.get(LANG_COOKIE)):
-            if candidate and candidate.lower() in available:
-                return candidate.lower()
-    # The usual first scan: no choice made yet, only the phone's languages.
-    header = environ.get("HTTP_ACCEPT_LANGUAGE", "")[:200]
-    return accept_language_choice(header, tuple(available))
+        # The link just followed replaces the choice saved before.
+        code = _known(request.args.get("lang")) or _known(request.cookies.get(LANG_COOKIE))
+        chosen = (code,) if code else ()
+    header = environ.get("HTTP_ACCEPT_LANGUAGE", "")[:MAX_ACCEPT_LANGUAGE]
+    return language_choice(chosen, accepted_languages(header), tuple(available))
+
+
+def _known(code: str | None) -> str | None:
+    code = (code or "").lower()
+    return code if code in CONTENT_LANGUAGES else None
 
 
 @functools.lru_cache(maxsize=512)
-def accept_language_choice(header: str, available: tuple[str, ...] = CONTENT_LANGUAGES) -> str:
-    """The language among ``available`` that suits an Accept-Language header best, else vi.
+def accepted_languages(header: str) -> tuple[str, ...]:
+    """The content languages an Accept-Language header names, most wanted first.
 
-    Parsing the header costs more than serving a cached relic page; the same few
-    values come back all day, so answers are remembered (bounded).
+    Regional tags count for their language (``zh-CN`` is ``zh``); ``q=0`` and tags
+    this site has no content language for are dropped. Parsing costs more than
+    serving a cached relic page and the same few values come back all day, so
+    answers are remembered (bounded).
     """
-    return parse_accept_header(header, LanguageAccept).best_match(available) or "vi"
+    ranked = parse_accept_header(header, LanguageAccept)
+    found = (_known(tag.split("-", 1)[0]) for tag, quality in ranked if quality > 0)
+    return tuple(dict.fromkeys(code for code in found if code))
+
+
+@functools.lru_cache(maxsize=1024)
+def language_choice(
+    chosen: tuple[str, ...], accepted: tuple[str, ...], available: tuple[str, ...]
+) -> str:
+    """The rule of :func:`requested_language` on plain values (see there)."""
+    for code in chosen:
+        if code in available or code in UI_LANGUAGES:
+            return code
+    for pool in (available, UI_LANGUAGES):
+        for code in accepted:
+            if code in pool:
+                return code
+    return (chosen + accepted + ("vi",))[0]
 
 
 def ui_locale() -> str:

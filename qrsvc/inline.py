@@ -36,11 +36,10 @@ def inline(name: str) -> Markup:
     """The text of ``static/<name>``, one of :data:`STYLES` or :data:`SCRIPTS`."""
     if name not in STYLES and name not in SCRIPTS:
         raise ValueError(f"{name} is not an inlined asset (add it to qrsvc.inline)")
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    kept = app.extensions.setdefault("qrsvc.inline", {})
+    kept = current_app.extensions.setdefault("qrsvc.inline", {})
     text = kept.get(name)
-    if text is None or app.debug:
-        path = Path(app.static_folder or "static") / name
+    if text is None or current_app.debug:
+        path = Path(current_app.static_folder or "static") / name
         text = kept[name] = _read(str(path), path.stat().st_mtime_ns)
     return text
 

@@ -60,10 +60,10 @@ def content_security_policy() -> str:
     """
     if "csp_nonce" in g:
         return _policy(f" 'nonce-{g.csp_nonce}'")
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    policy = app.extensions.get("qrsvc.csp")
-    if policy is None or app.debug:
-        policy = app.extensions["qrsvc.csp"] = _policy("")
+    extensions = current_app.extensions
+    policy = extensions.get("qrsvc.csp")
+    if policy is None or current_app.debug:
+        policy = extensions["qrsvc.csp"] = _policy("")
     return policy
 
 

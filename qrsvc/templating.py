@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta, timezone
-
 import markdown
 import nh3
 from flask import Flask, g
 from markupsafe import Markup
 
+from qrsvc import labels, localtime
 from qrsvc.i18n import LANGUAGE_NAMES
 from qrsvc.models import localized
-
-VIETNAM_TZ = timezone(timedelta(hours=7), "ICT")
 
 #: Tags Markdown may produce that we keep; everything else (script, style, on*) goes.
 ALLOWED_TAGS = {
@@ -60,25 +57,11 @@ def render_markdown(text: str | None) -> Markup:
     return Markup(clean)  # noqa: S704 - sanitised by nh3 just above
 
 
-def local_time(value: datetime | None, fmt: str = "%d/%m/%Y %H:%M") -> str:
-    """A UTC datetime shown in Vietnam's local time."""
-    if value is None:
-        return ""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(VIETNAM_TZ).strftime(fmt)
-
-
-def short_date(value: date | None) -> str:
-    """A date as Vietnamese readers write it (dd/mm/yyyy)."""
-    return value.strftime("%d/%m/%Y") if value else ""
-
-
 def init_app(app: Flask) -> None:
     """Register the filters and globals."""
     app.jinja_env.filters["markdown"] = render_markdown
-    app.jinja_env.filters["localtime"] = local_time
-    app.jinja_env.filters["shortdate"] = short_date
+    localtime.init_app(app)  # localtime, localdate, shortdate, isotime
+    labels.init_app(app)  # label_of(enumeration, value)
     app.jinja_env.globals["language_names"] = LANGUAGE_NAMES
     app.jinja_env.policies["json.dumps_kwargs"] = {"ensure_ascii": False, "sort_keys": False}
 

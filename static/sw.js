@@ -1,13 +1,15 @@
 /* qrsvc service worker: served at /sw.js so that it controls every page.
 
    Pages: network first (a fresh page when the connection works), falling back to the
-   copy saved on the phone, then to /offline. Pages are filed under their URL without
-   the "via" marker, so /r/LK01?via=site and a scanned /r/LK01 share one saved copy.
+   copy saved on the phone, then to /offline. Pages are filed under one key per thing
+   (pageKey): without the "via" marker and in the canonical form of the code, so
+   /r/LK01?via=site, a scanned /R/LK01 and a typed /r/lk01/ share one saved copy.
    /admin and /api are left alone: nothing of theirs is kept on a (possibly shared) phone.
    Photos: cache first (their URLs change with their content); other static files:
    network first, the saved copy offline. Audio is left to the network (ranges).
-   The offline pack (a message from site.js) saves every page and small photo listed
-   by /offline-pack.json, with a header so that saving is not counted as a visit. */
+   The offline pack (a message from site.js) saves every page and photo listed by
+   /offline-pack.json, with a header so that saving is not counted as a visit, then
+   keeps the list itself to tell site.js the pack is saved (PACK_MARK). */
 "use strict";
 var VERSION = "qrsvc-v1";
 var PAGES = VERSION + "-pages";
@@ -39,10 +41,38 @@ self.addEventListener("activate", function (event) {
   );
 });
 
+/* One key per thing, whatever form of its code was scanned or typed: a sign prints
+   HTTP://HOST/R/LK01 (QR alphanumeric mode is upper case), people type /r/lk01 or add
+   a slash, and a GS1 Digital Link may come as /gtin/, with a short GTIN or a slash.
+   The server answers every form with the same page (qrsvc/public/views.py,
+   qrsvc/gs1); the key here is the form the site itself links to. */
+var RELIC_PATH = /^\/r\/([A-Za-z0-9]{1,12})$/i;
+var DIGITAL_LINK_KEYS = { "01": "01", gtin: "01", "22": "22", cpv: "22", "10": "10", lot: "10", "21": "21", ser: "21" };
+
+function digitalLinkPath(path) {
+  var parts = path.split("/").slice(1);
+  if (parts.length < 2 || parts.length % 2 || DIGITAL_LINK_KEYS[parts[0]] !== "01") return path;
+  if (!/^(\d{8}|\d{12,14})$/.test(parts[1])) return path;
+  parts[1] = ("000000" + parts[1]).slice(-14);
+  for (var i = 0; i < parts.length; i += 2) {
+    if (!DIGITAL_LINK_KEYS[parts[i]]) return path;
+    parts[i] = DIGITAL_LINK_KEYS[parts[i]];
+  }
+  return "/" + parts.join("/");
+}
+
+function canonicalPath(path) {
+  if (path.length > 1 && path.charAt(path.length - 1) === "/") path = path.slice(0, -1);
+  var relic = RELIC_PATH.exec(path);
+  if (relic) return "/r/" + relic[1].toUpperCase();
+  return digitalLinkPath(path);
+}
+
 function pageKey(url) {
   var u = new URL(url);
   u.searchParams.delete("via");
   u.hash = "";
+  u.pathname = canonicalPath(u.pathname);
   return u.toString();
 }
 
@@ -59,7 +89,7 @@ function savedCopy(url) {
    network at all the saved copy, else the offline page, is shown. */
 function page(request) {
   var network = fetch(request).then(function (response) {
-    if (response.ok && (response.headers.get("Cache-Control") || "").indexOf("no-store") < 0) {
+    if (keepable(response)) {
       var copy = response.clone();
       caches.open(PAGES).then(function (cache) { cache.put(pageKey(request.url), copy); });
     }
@@ -76,14 +106,23 @@ function page(request) {
   return Promise.race([offline, slow]);
 }
 
+/* Staff pages and the API are never kept on a phone, which may be shared. A stamp's
+   answer must be live: a saved "genuine" could hide a stamp voided since (the stamp
+   pages under a Digital Link say so with "no-store", see keepable). */
+function neverKept(url) {
+  return url.pathname.indexOf("/admin") === 0 || url.pathname.indexOf("/api/") === 0 ||
+    /^\/[sS]\//.test(url.pathname);
+}
+
+function keepable(response) {
+  return response.ok && (response.headers.get("Cache-Control") || "").indexOf("no-store") < 0;
+}
+
 self.addEventListener("fetch", function (event) {
   var request = event.request;
   var url = new URL(request.url);
   if (request.method !== "GET" || url.origin !== self.location.origin) return;
-  /* Staff pages and the API are never kept on a phone, which may be shared. */
-  if (url.pathname.indexOf("/admin") === 0 || url.pathname.indexOf("/api/") === 0) return;
-  /* A stamp's answer must be live: a saved "genuine" could hide a stamp voided since. */
-  if (/^\/[sS]\//.test(url.pathname)) return;
+  if (neverKept(url)) return;
   if (request.mode === "navigate") {
     event.respondWith(page(request));
     return;
@@ -129,12 +168,24 @@ function saveAll(urls, cacheName, report) {
 
 function keepPage(url) {
   var target = new URL(url);
-  if (target.origin !== self.location.origin) return Promise.resolve();
+  if (target.origin !== self.location.origin || neverKept(target)) return Promise.resolve();
   return fetch(target.href, { headers: PACK_HEADERS, credentials: "same-origin" }).then(function (response) {
-    if (response.ok) {
+    if (keepable(response)) {
       return caches.open(PAGES).then(function (cache) { return cache.put(pageKey(target.href), response); });
     }
   }).catch(function () {});
+}
+
+/* Once every file is saved, the pack itself is kept under PACK_MARK: site.js compares
+   its version with the server's to offer the pack only when it is not saved yet. */
+var PACK_MARK = "/offline-pack.json";
+
+function markSaved(pack) {
+  return caches.open(PAGES).then(function (cache) {
+    return cache.put(PACK_MARK, new Response(JSON.stringify(pack), {
+      headers: { "Content-Type": "application/json" }
+    }));
+  });
 }
 
 self.addEventListener("message", function (event) {
@@ -152,6 +203,7 @@ self.addEventListener("message", function (event) {
       var report = function (n) { port.postMessage({ progress: n + "/" + total }); };
       return saveAll(pack.pages.map(function (p) { return pageKey(new URL(p, self.location).href); }), PAGES, report)
         .then(function () { return saveAll(pack.images, ASSETS, function (n) { report(pack.pages.length + n); }); })
+        .then(function () { return markSaved(pack); })
         .then(function () { port.postMessage({ ok: true, total: total }); });
     }).catch(function (error) { port.postMessage({ ok: false, error: String(error) }); })
   );

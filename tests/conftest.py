@@ -9,6 +9,7 @@ every table is emptied before each test.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -22,6 +23,9 @@ from sqlalchemy import create_engine, text
 from qrsvc import create_app
 from qrsvc.extensions import db
 from qrsvc.models import Base, Producer, Role, User
+
+#: ``chromium``, one per test session, for tests/browser and tests/journeys alike.
+pytest_plugins = ("tests.chromium",)
 
 TEST_DATABASE_URL = os.environ.get("QRSVC_TEST_DATABASE_URL", "")
 PUBLIC_URL = "http://qr.test"
@@ -151,10 +155,21 @@ class Accounts:
     def login(self, role: str, **kwargs) -> int:
         """Create a user of ``role`` and log the client in as that user."""
         user_id = self.create(role, **kwargs)
-        with self.client.session_transaction() as sess:
-            sess["_user_id"] = str(user_id)
-            sess["_fresh"] = True
+        with self.app.app_context():
+            email = db.session.get(User, user_id).email
+        sign_in(self.client, email)
         return user_id
+
+
+def sign_in(client: FlaskClient, email: str, password: str = PASSWORD) -> None:
+    """Sign ``client`` in through the login form, as a browser does (whoever it was before)."""
+    for name in ("session", "remember_token"):
+        client.delete_cookie(name)
+    page = client.get("/admin/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
+    data = {"email": email, "password": password, "csrf_token": token[1] if token else ""}
+    answer = client.post("/admin/login", data=data)
+    assert answer.status_code == 302, f"signing in as {email}: {answer.status_code}"
 
 
 @pytest.fixture

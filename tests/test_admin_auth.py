@@ -220,8 +220,8 @@ def test_login_attempts_are_rate_limited(tmp_path, database_url):
     with app.app_context():
         limiter.reset()
     statuses = [
-        client.post("/admin/login", data={"email": "x@y.z", "password": "guess"}).status_code
-        for _ in range(12)
+        client.post("/admin/login", data={"email": f"x{i}@y.z", "password": "guess"}).status_code
+        for i in range(12)
     ]
     assert statuses[:10] == [401] * 10
     assert statuses[10:] == [429, 429]

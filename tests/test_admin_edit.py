@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import io
+import re
+
 import pytest
 from sqlalchemy import func, select
 
 from qrsvc.extensions import db
 from qrsvc.models import (
     Batch,
+    Media,
     Producer,
     Product,
     Relic,
+    RelicMedia,
     RelicSlug,
     RelicTranslation,
     Revision,
@@ -265,7 +270,7 @@ def test_producer_records_product_batch_events_and_link(app, client, accounts):
                 "expiry_date": "2026-12-05",
                 "status": "active",
                 "quantity": "500",
-                "unit": "hộp",
+                "unit": "XBX",  # chosen from the list of UN/ECE Rec. 20 units
             },
         ).status_code
         == 302
@@ -292,7 +297,9 @@ def test_producer_records_product_batch_events_and_link(app, client, accounts):
         events = db.session.scalars(select(TraceEvent).order_by(TraceEvent.event_time)).all()
         assert [e.biz_step for e in events] == ["commissioning", "packing"]
         assert events[0].event_time.hour == 23 and events[0].tz_offset == "+07:00"  # 06:30 +07
-        assert events[0].recorded_by_name == "tutru@coop.test"
+        # Buyers see who recorded it: the producer, never the account's sign-in e-mail.
+        producer_name = events[0].batch.product.producer.name
+        assert events[0].recorded_by_name == producer_name and "@" not in producer_name
     link = {
         "link_type": "gs1:pip",
         "href": "https://shop.example/banh-gai",
@@ -318,7 +325,7 @@ def test_producer_records_product_batch_events_and_link(app, client, accounts):
     [
         ({"gtin": "8930000000018"}, "check digit"),
         ({"gtin": "89300000000"}, "digits"),
-        ({"ref": "bánh gai"}, "letters, digits"),
+        ({"ref": "bánh gai"}, "letters without accents, digits"),
         ({"ocop_stars": "6"}, "between 3 and 5"),
     ],
 )
@@ -377,7 +384,8 @@ def test_a_sign_is_previewed_and_downloaded_and_its_code_decodes(app, client, ac
     accounts.login("editor")
     rid = published_relic(app)
     page = client.get(f"/admin/print/relic/{rid}?format=sign-a5").get_data(as_text=True)
-    assert "preview.png?format=sign-a5" in page and "sign.pdf?format=sign-a5" in page
+    # The preview shows the format asked for; the download button posts the same form.
+    assert "preview.png?format=sign-a5" in page and f"/admin/print/relic/{rid}/sign.pdf" in page
     preview = client.get(f"/admin/print/relic/{rid}/preview.png?format=sign-a5")
     assert preview.mimetype == "image/png" and preview.data.startswith(b"\x89PNG")
     pdf = client.get(f"/admin/print/relic/{rid}/sign.pdf?format=sign-a5")
@@ -414,9 +422,11 @@ def test_batch_labels_print_with_the_batch_url(app, client, accounts):
     bid = make_batch(app, "tu-tru")
     pdf = client.get(f"/admin/print/batch/{bid}/labels.pdf?format=label-a4-3x7&count=3")
     assert verify_pdf(pdf.data, ["http://qr.test/01/08930000000019/10/L1"] * 3).ok
-    # An absurd count is brought within bounds rather than eating the server.
-    page = client.get(f"/admin/print/batch/{bid}?count=99999999").get_data(as_text=True)
-    assert 'value="2400"' in page
+    # An absurd count is refused with the limit rather than eating the server (or being
+    # silently changed into another count than the one on screen).
+    page = client.get(f"/admin/print/batch/{bid}?count=99999999")
+    assert page.status_code == 400
+    assert client.get(f"/admin/print/batch/{bid}/labels.pdf?count=99999999").status_code == 400
 
 
 def test_producer_allots_prints_activates_and_the_stamp_says_genuine(app, client, accounts):
@@ -626,3 +636,186 @@ def test_lists_can_be_searched(app, client, accounts, query, found):
     response = client.get("/admin/relics/", query_string={"q": query})
     assert response.status_code == 200
     assert ("/admin/relics/1" in response.get_data(as_text=True)) is found
+
+
+# Alt text before the public sees a photo -------------------------------------------
+
+
+def photo_row(name: str, alt: dict) -> Media:
+    """A photo as stored (variants and all) without going through an upload."""
+    key = f"img/{name}"
+    return Media(
+        kind="image",
+        storage_key=f"{key}/master.jpg",
+        original_name=f"{name}.jpg",
+        mime_type="image/jpeg",
+        sha256=name.ljust(64, "0"),
+        width=640,
+        height=427,
+        variants=[
+            {"width": 320, "height": 213, "format": "webp", "key": f"{key}/w320.webp"},
+            {"width": 320, "height": 213, "format": "jpeg", "key": f"{key}/w320.jpg"},
+        ],
+        alt=alt,
+    )
+
+
+def relic_with_photos(app, status: str, *alts: dict) -> int:
+    with app.app_context():
+        relic = Relic(
+            code="LK01",
+            slug="lam-kinh",
+            status=status,
+            rank="special_national",
+            translations=[
+                RelicTranslation(lang="vi", name="Khu di tích Lam Kinh"),
+                RelicTranslation(lang="en", name="Lam Kinh"),
+            ],
+        )
+        db.session.add(relic)
+        for position, alt in enumerate(alts, start=1):
+            media = photo_row(f"p{position}", alt)
+            db.session.add(media)
+            db.session.flush()
+            db.session.add(RelicMedia(relic_id=relic.id, media_id=media.id, position=position))
+        db.session.commit()
+        return relic.id
+
+
+def jpeg_bytes() -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (48, 32), (200, 30, 30)).save(out, "JPEG")
+    return out.getvalue()
+
+
+def upload_to(client, target: str, **texts):
+    return client.post(
+        f"/admin/media/upload?to={target}",
+        data={"file": (io.BytesIO(jpeg_bytes()), "photo.jpg"), **texts},
+        content_type="multipart/form-data",
+    )
+
+
+PUBLISH = {**RELIC, "code": "LK01", "status": "published", "name__en": "Lam Kinh", "version": 1}
+
+
+@pytest.mark.parametrize(
+    "alt",
+    [
+        {},
+        {"alt_vi": "   \t  "},  # only spaces is no description
+        {"alt_vi": "\u00a0\u3000"},  # nor are other blanks
+        {"alt_en": "Lam Kinh's main gate"},  # English alone is not enough
+    ],
+)
+def test_a_photo_without_vietnamese_alt_text_is_refused_on_a_published_page(
+    app, client, accounts, alt
+):
+    accounts.login("editor")
+    rid = relic_with_photos(app, "published")
+    refused = upload_to(client, f"relic:{rid}", **alt)
+    assert refused.status_code == 400
+    assert "describe the photo in Vietnamese" in refused.get_data(as_text=True)
+    with app.app_context():  # nothing stored, nothing attached
+        assert db.session.scalar(select(func.count()).select_from(Media)) == 0
+    done = upload_to(client, f"relic:{rid}", alt_vi="Cổng chính Lam Kinh")
+    assert done.status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(RelicMedia)) == 1
+
+
+def test_a_draft_may_collect_photos_but_is_published_only_once_they_are_described(
+    app, client, accounts
+):
+    accounts.login("editor")
+    create_relic(client, name__en="Lam Kinh")
+    rid = relic_id(app)
+    assert upload_to(client, f"relic:{rid}", alt_en="Gate").status_code == 302
+    edit_page = client.get(f"/admin/relics/{rid}").get_data(as_text=True)
+    assert "Not shown to visitors" in edit_page
+    refused = client.post(f"/admin/relics/{rid}", data={**PUBLISH})
+    assert refused.status_code == 400
+    assert "photo.jpg" in refused.get_data(as_text=True)
+    assert "description in Vietnamese" in refused.get_data(as_text=True)
+    with app.app_context():
+        relic = db.session.get(Relic, rid)
+        assert relic.status == "draft"
+        media_id = relic.media[0].media_id
+    texts = {"alt__vi": "Cổng chính", "alt__en": "Gate", "credit": "", "version": 1}
+    assert client.post(f"/admin/media/{media_id}", data=texts).status_code == 302
+    assert client.post(f"/admin/relics/{rid}", data={**PUBLISH}).status_code == 302
+    # Once published, its photo keeps a description: blanks are refused, and it stays.
+    for blank in ("", "   "):
+        answer = client.post(
+            f"/admin/media/{media_id}", data={**texts, "version": 2, "alt__vi": blank}
+        )
+        assert answer.status_code == 400
+        assert "blind visitors" in answer.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Media, media_id).alt["vi"] == "Cổng chính"
+
+
+def test_the_admin_speaks_vietnamese_when_it_refuses(app, client, accounts):
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "vi"
+    accounts.login("editor")
+    rid = relic_with_photos(app, "published")
+    refused = upload_to(client, f"relic:{rid}", alt_en="Gate")
+    assert refused.status_code == 400
+    assert "chỉ có lời mô tả tiếng Anh thì chưa đủ" in refused.get_data(as_text=True)
+
+
+def test_the_public_page_never_shows_a_photo_without_alt_text(app, client):
+    relic_with_photos(
+        app,
+        "published",
+        {"vi": "Cổng chính Lam Kinh", "en": "Main gate"},
+        {"en": "Only English"},  # made before the rule (an old import): not shown
+        {"vi": "   "},
+    )
+    for lang in ("vi", "en"):
+        html = client.get(f"/r/LK01?lang={lang}", follow_redirects=True).get_data(as_text=True)
+        images = re.findall(r"<img\b[^>]*>", html)
+        assert len(images) == 1 and "p1/w320.jpg" in images[0]
+        assert "Only English" not in html
+        for tag in images:  # every image says what it shows (alt="" only when decorative)
+            assert re.search(r'\balt="[^"]+"', tag), tag
+
+
+def test_an_import_cannot_publish_a_relic_whose_photo_is_undescribed(app, runner, tmp_path):
+    rid = relic_with_photos(app, "draft", {"en": "Gate"})
+    path = tmp_path / "relics.csv"
+    path.write_text(
+        "code,slug,status,name.vi,name.en\nLK01,lam-kinh,published,Lam Kinh,Lam Kinh\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(args=["import", str(path)])
+    assert result.exit_code != 0
+    assert "description in Vietnamese" in result.output
+    with app.app_context():
+        assert db.session.get(Relic, rid).status == "draft"
+
+
+def test_a_product_is_published_only_with_described_photos(app, client, accounts):
+    accounts.login("producer", producer_ref="tu-tru")
+    with app.app_context():
+        producer = db.session.scalar(select(Producer))
+        media = photo_row("banh", {"vi": "  "})
+        media.producer_id = producer.id
+        db.session.add(media)
+        db.session.flush()
+        product = Product(
+            producer=producer, ref="banh-gai", name={"vi": "Bánh gai"}, photo_ids=[media.id]
+        )
+        db.session.add(product)
+        db.session.commit()
+        product_id, media_id = product.id, media.id
+    data = {"ref": "banh-gai", "name__vi": "Bánh gai", "status": "published", "version": 1}
+    refused = client.post(f"/admin/products/{product_id}", data=data)
+    assert refused.status_code == 400 and "banh.jpg" in refused.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Product, product_id).status == "draft"
+        db.session.get(Media, media_id).alt = {"vi": "Bánh gai lá gai"}
+        db.session.commit()
+    assert client.post(f"/admin/products/{product_id}", data=data).status_code == 302

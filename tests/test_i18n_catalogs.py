@@ -1,24 +1,36 @@
-"""The per-area catalogs: Flask-Babel merges them, so they must not contradict each other.
+"""The per-area catalogs: complete in vi and en, and never contradicting each other.
 
 Each area keeps its own catalog (``qrsvc/<area>/translations``), but Flask-Babel merges
 them into one, and the last directory read wins: when two areas translate one message
 (one msgid in one msgctxt) differently, one area silently shows the other's wording.
 A word that means different things in two places gets a context (``pgettext``).
+
+Every message the code and templates of an area hold, extracted the way
+``make extract-messages AREA=<area>`` extracts it, must be translated (not fuzzy) in the
+area's vi and en catalogs: an untranslated string shows English on a Vietnamese page.
 """
 
 from __future__ import annotations
 
+import io
+import re
 import unicodedata
 from collections import defaultdict
 from pathlib import Path
 
 import pytest
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+from babel.messages.frontend import parse_keywords, parse_mapping_cfg
 from babel.messages.pofile import read_po
 from flask_babel import get_translations
 
 import qrsvc
+from qrsvc.i18n import UI_LANGUAGES
 
-CATALOGS = sorted(Path(qrsvc.__file__).parent.glob("*/translations/*/LC_MESSAGES/messages.po"))
+PACKAGE = Path(qrsvc.__file__).parent
+ROOT = PACKAGE.parent
+CATALOGS = sorted(PACKAGE.glob("*/translations/*/LC_MESSAGES/messages.po"))
+AREAS = sorted(p.parent.name for p in PACKAGE.glob("*/translations") if p.is_dir())
 
 
 def translated_messages(po: Path) -> list:
@@ -104,3 +116,77 @@ def test_a_word_in_two_senses_follows_its_context(client, accounts):
 def test_the_same_words_in_english(client):
     page = client.get("/relics?lang=en").get_data(as_text=True)
     assert '<label for="rank">Rank</label>' in page
+
+
+def makefile_keywords() -> dict:
+    """The gettext keywords ``make extract-messages`` passes to pybabel (``-k ...``)."""
+    recipe = next(
+        line for line in (ROOT / "Makefile").read_text().splitlines() if "pybabel extract" in line
+    )
+    keywords = dict(DEFAULT_KEYWORDS)
+    keywords.update(parse_keywords(re.findall(r"-k (\S+)", recipe)))
+    return keywords
+
+
+def area_mapping(area: str) -> str:
+    """The area's babel.cfg, or the Makefile's default: its package and templates/<area>/."""
+    cfg = PACKAGE / area / "translations" / "babel.cfg"
+    if cfg.exists():
+        return cfg.read_text()
+    return f"[python: qrsvc/{area}/**.py]\n[jinja2: templates/{area}/**.html]\n"
+
+
+def extracted(mapping: str) -> dict[tuple[str | None, str], str]:
+    """``(msgctxt, msgid)`` → the file it came from, for the files ``mapping`` names."""
+    method_map, options_map = parse_mapping_cfg(io.StringIO(mapping))
+    found = {}
+    for filename, _line, message, _comments, context in extract_from_dir(
+        str(ROOT), method_map, options_map, keywords=makefile_keywords()
+    ):
+        msgid = message[0] if isinstance(message, tuple) else message
+        found.setdefault((context, msgid), filename)
+    return found
+
+
+@pytest.fixture(scope="module")
+def area_messages() -> dict[str, dict[tuple[str | None, str], str]]:
+    """Each area's messages, extracted from its own files."""
+    return {area: extracted(area_mapping(area)) for area in AREAS}
+
+
+def test_the_extraction_finds_the_areas_messages(area_messages):
+    """A sanity check of the extraction itself: known strings of three areas."""
+    assert (None, "Sign in") in area_messages["admin"]
+    assert ("relic_rank", "National relic") in area_messages["labels"]
+    assert all(area_messages[area] for area in AREAS)
+
+
+@pytest.mark.parametrize("lang", UI_LANGUAGES)
+@pytest.mark.parametrize("area", AREAS)
+def test_every_message_of_the_area_is_translated(area, lang, area_messages):
+    """Missing, empty and fuzzy translations are named, with the file each comes from."""
+    po = PACKAGE / area / "translations" / lang / "LC_MESSAGES" / "messages.po"
+    assert po.exists(), f"{area} has no {lang} catalog: make extract-messages AREA={area}"
+    with po.open("rb") as file:
+        catalog = read_po(file)
+    problems = []
+    for (context, msgid), filename in sorted(
+        area_messages[area].items(), key=lambda item: (item[1], item[0][1])
+    ):
+        message = catalog.get(msgid, context=context)
+        if message is None:
+            problems.append(f"missing      {filename}: {msgid!r}")
+        elif message.fuzzy or not all(strings_of(message)):
+            problems.append(f"untranslated {filename}: {msgid!r}")
+    assert not problems, (
+        f"{area}/{lang}: run make extract-messages AREA={area} and translate\n"
+        + "\n".join(problems)
+    )
+
+
+def test_every_file_with_messages_belongs_to_an_area(area_messages):
+    """A module or template outside every area's babel.cfg would never be translated."""
+    claimed = {filename for messages in area_messages.values() for filename in messages.values()}
+    everything = extracted("[python: qrsvc/**.py]\n[jinja2: templates/**.html]\n")
+    orphans = sorted({filename for filename in everything.values()} - claimed)
+    assert not orphans, "Add these files to an area's babel.cfg:\n" + "\n".join(orphans)

@@ -75,7 +75,7 @@ def test_print_sign_verified(runner, goods, tmp_path):
         (["print", "sign", "LK01", "--format", "stamp-20mm-a4"], "is a stamp format"),
         (["print", "sign", "LK01", "--format", "../../etc/passwd"], "formats of this kind"),
         (["print", "labels", "BGTT-OLD", "--count", "3"], "recalled"),
-        (["print", "labels", "x' OR 1=1 --", "--count", "3"], "no batch with reference"),
+        (["print", "labels", "x' OR 1=1 --", "--count", "3"], "cannot be used in a reference"),
         (["print", "labels", "BGTT-BG2611A", "--count", "0"], "Invalid value"),
         (["print", "stamps", "BGTT-BG2611A", "--count", "-5"], "Invalid value"),
         (["print", "stamps", "BGTT-BG2611A", "--count", "99999999999"], "Invalid value"),

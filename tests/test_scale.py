@@ -559,6 +559,8 @@ def cluster(tmp_path_factory):
         "PUBLIC_URL": PUBLIC_URL,
         "WTF_CSRF_ENABLED": False,
         "STAMP_RATELIMIT": "10000/minute",
+        # One client sends every scan: no second-look window, so each one is counted.
+        "STAMP_REVIEW_SECONDS": 0,
     }
     app = with_probe(create_app({**config, "TESTING": True}, str(folder / "tests")))
     with app.app_context():

@@ -86,6 +86,15 @@ def state_of(serial) -> StampState | None:
     return db.session.get(StampState, serial, populate_existing=True)
 
 
+def later(serial, minutes=10) -> None:
+    """As if ``minutes`` had passed since the stamp's last counted scan: the same phone
+    scanning after that is checking again, not reading the page a second time."""
+    state = state_of(serial)
+    if state is not None and state.last_scan_at is not None:
+        state.last_scan_at -= timedelta(minutes=minutes)
+        db.session.commit()
+
+
 def scans_of(serial) -> int:
     db.session.rollback()
     return db.session.scalar(select(func.count()).where(StampScan.serial == serial))
@@ -103,6 +112,7 @@ def test_active_stamp_counts_scans_and_shows_first_scan(session, scan):
     assert "Tu Tru gai leaf cake" in html or "Bánh gai Tứ Trụ" in html
     assert f'href="/01/{GTIN}/10/L2611"' in html
     assert page.headers["Cache-Control"] == "no-store"
+    later(first)
     second = scan(first).get_data(as_text=True)
     state = state_of(first)
     assert state.scan_count == 2 and scans_of(first) == 2
@@ -284,6 +294,7 @@ def test_head_requests_and_link_previews_are_not_scans(session, client, key, sca
 def test_one_buyer_scanning_again_and_again_is_not_warned(session, scan):
     _, first, _ = new_run()
     for _ in range(5):
+        later(first)
         html = scan(first, ip="10.1.1.1").get_data(as_text=True)
     assert "Checked 5 times" in html and "check carefully" not in html
     assert counterfeit_alerts(session) == []
@@ -292,6 +303,7 @@ def test_one_buyer_scanning_again_and_again_is_not_warned(session, scan):
 def test_the_stamp_knows_when_a_second_phone_checks_it(session, scan):
     _, first, _ = new_run()
     for _ in range(12):  # past both thresholds, one phone: the scan rows need not be read
+        later(first)
         scan(first, ip="10.1.1.1")
     state = state_of(first)
     assert state.scan_count == 12 and not state.several_clients
@@ -327,6 +339,7 @@ def test_ten_scans_in_a_week_look_like_a_copied_code(session, scan):
     state.scan_count, state.several_clients, state.last_client = 8, True, "phone 6"
     db.session.commit()
     assert "check carefully" not in scan(first, ip="10.2.0.1").get_data(as_text=True)
+    later(first)
     assert "check carefully" in scan(first, ip="10.2.0.1").get_data(as_text=True)
 
 
@@ -469,6 +482,119 @@ def test_stamp_pages_set_no_cookie_and_their_forms_work_from_the_page(session, c
     # A browser typing the URL, or a client that says nothing about where it posts from.
     again = client.post(f"/S/{token}/pin", data={"pin": stamp_pin(key, first)})
     assert again.status_code == 200 and "already confirmed" in again.text
+
+
+# --- what the page says ---------------------------------------------------------------------------
+
+
+def verdict_of(page) -> str:
+    """The page's headline (h1) and its title, as one string."""
+    heading = re.search(r"<h1>(.*?)</h1>", page.text, re.S)[1]
+    title = re.search(r"<title>(.*?)</title>", page.text, re.S)[1]
+    return f"{heading.strip()} | {title.strip()}"
+
+
+def test_a_confirmed_purchase_is_not_told_to_check_carefully(session, client, key, scan):
+    _, first, _ = new_run(with_pin=True)
+    for ip in ("10.8.0.1", "10.8.0.2", "10.8.0.3"):  # the code has been copied
+        scan(first, ip=ip)
+    assert "check carefully" in verdict_of(scan(first, ip="10.8.0.4"))
+    wrong = pin_post(client, key, first, "00000000", ip="10.8.0.4")
+    assert "check carefully" in verdict_of(wrong)  # a wrong PIN proves nothing
+    confirmed = pin_post(client, key, first, stamp_pin(key, first), ip="10.8.0.4")
+    assert "Purchase confirmed" in verdict_of(confirmed)
+    assert "check carefully" not in confirmed.text.lower()
+    assert "your purchase is confirmed" in confirmed.text
+    assert "Report the seller" not in confirmed.text and "copied onto" not in confirmed.text
+    # Whoever scans the code after that is still warned: the purchase was someone else's.
+    later_scan = scan(first, ip="10.8.0.5")
+    assert "check carefully" in verdict_of(later_scan)
+    assert "already confirmed on" in later_scan.text
+
+
+def test_a_plain_confirmed_purchase_has_a_confirmed_headline(session, client, key, scan):
+    _, first, _ = new_run(with_pin=True)
+    scan(first)
+    confirmed = pin_post(client, key, first, stamp_pin(key, first))
+    assert verdict_of(confirmed) == "✓ Purchase confirmed | Purchase confirmed"
+    assert "your purchase is confirmed" in confirmed.text and 'role="alert"' not in confirmed.text
+
+
+def test_a_copy_warning_states_its_evidence(session, client, key, scan):
+    _, first, _ = new_run()
+    token = make_token(key, first)
+    places = [("10.8.1.1", "21.03", "105.85"), ("10.8.1.2", "10.77", "106.70")]  # Hà Nội, HCMC
+    for ip, lat, lon in places:
+        scan(first, ip=ip)
+        client.post(
+            f"/S/{token}/location",
+            data={"lat": lat, "lon": lon},
+            environ_base={"REMOTE_ADDR": ip, **PHONE},
+        )
+    page = scan(first, ip="10.8.1.3")
+    assert "check carefully" in verdict_of(page)
+    warning = re.search(
+        r'<section class="verdict wait" role="alert">(.*?)</section>', page.text, re.S
+    )[1]
+    assert "Checked 3 times." in warning
+    assert "By 3 different phones." in warning
+    assert "In 2 places more than 50 km from each other." in warning
+    assert "checked often" not in page.text  # no vague claim in place of the numbers
+
+
+def test_a_copy_warning_without_shared_places_does_not_invent_them(session, client, key, scan):
+    run_id, first, _ = new_run()
+    for ip in ("10.8.2.1", "10.8.2.2", "10.8.2.3"):
+        page = scan(first, ip=ip)
+    assert "Checked 3 times." in page.text and "By 3 different phones." in page.text
+    assert "km from each other" not in page.text
+    # A cancelled stamp that was copied tells the same numbers under its own headline.
+    runs.void(db.session, run_id, note="stolen")
+    voided = scan(first, ip="10.8.2.4")
+    assert voided.status_code == 410 and "Cancelled stamp" in verdict_of(voided)
+    assert "Please check carefully." in voided.text and "By 4 different phones." in voided.text
+
+
+def test_the_evidence_and_the_location_receipt_read_in_vietnamese(app, client, key, scan):
+    # No app context held around the requests: each request chooses its own language.
+    with app.app_context():
+        _, first, _ = new_run()
+    token = make_token(key, first)
+    for ip in ("10.8.4.1", "10.8.4.2", "10.8.4.3"):
+        page = scan(first, ip=ip, query_string={"lang": "vi"})
+    assert "Mã thật, nhưng cần kiểm tra kỹ" in page.text
+    assert "Đã được kiểm tra 3 lần." in page.text and "Từ 3 điện thoại." in page.text
+    shared = client.post(
+        f"/S/{token}/location?lang=vi",
+        data={"lat": "19.9", "lon": "105.4"},
+        environ_base={"REMOTE_ADDR": "10.8.4.3", **PHONE},
+    )
+    assert "Cảm ơn bạn: đã nhận được vị trí của bạn." in shared.text
+
+
+def test_sharing_a_location_says_it_was_received(session, client, key, scan):
+    _, first, _ = new_run()
+    token = make_token(key, first)
+    assert 'id="share-location"' in scan(first, ip="10.8.3.1").text
+    here = {"REMOTE_ADDR": "10.8.3.1", **PHONE}
+    shared = client.post(
+        f"/S/{token}/location", data={"lat": "19.9", "lon": "105.4"}, environ_base=here
+    )
+    assert shared.status_code == 200
+    assert 'role="status"' in shared.text and "your location was received" in shared.text
+    assert 'id="share-location"' not in shared.text  # nothing left to share
+    assert "Genuine stamp" in verdict_of(shared)
+    # A phone that has not checked the stamp: nothing to attach the location to, and it says so.
+    stranger = {"REMOTE_ADDR": "10.8.3.2", **PHONE}
+    refused = client.post(
+        f"/S/{token}/location", data={"lat": "19.9", "lon": "105.4"}, environ_base=stranger
+    )
+    assert refused.status_code == 200
+    assert "your location was received" not in refused.text
+    assert "Your location was not recorded" in refused.text
+    located = db.session.scalars(select(StampScan.latitude).where(StampScan.serial == first))
+    assert list(located) == [19.9]
+    assert state_of(first).scan_count == 1
 
 
 # --- rate limits ----------------------------------------------------------------------------------
@@ -647,13 +773,13 @@ def test_reading_the_page_in_another_language_is_not_another_check(session, clie
     token = make_token(key, first)
     page = scan(first)
     links = re.findall(r'<a href="([^"]+)" lang="(\w+)" hreflang', page.text)
-    assert links == [("?lang=vi&amp;via=site", "vi"), ("?lang=en&amp;via=site", "en")]
-    english = client.get(f"/S/{token}?lang=en&via=site", environ_base={"REMOTE_ADDR": "10.0.0.1"})
+    assert links == [("?lang=vi", "vi"), ("?lang=en", "en")]  # nothing a copy could not carry
+    english = client.get(f"/S/{token}?lang=en", environ_base={"REMOTE_ADDR": "10.0.0.1", **PHONE})
     assert english.status_code == 200 and "Genuine stamp" in english.text
-    assert state_of(first).scan_count == 1
+    assert state_of(first).scan_count == 1  # the same phone, a moment later
     # After the PIN form the links lead back to the stamp page, not to the form's address.
     answer = pin_post(client, key, first, "00000000")
-    assert f'href="/S/{token}?lang=en&amp;via=site"' in answer.text
+    assert f'href="/S/{token}?lang=en"' in answer.text
     assert f"/S/{token}/pin?lang" not in answer.text
 
 
@@ -664,10 +790,13 @@ def test_edits_show_on_the_next_scan(session, scan):
     batch_id = make_batch(lot="K1")
     _, first, _ = new_run(batch_id=batch_id)
     assert "HTX Bánh gai Tứ Trụ" in scan(first).text  # the run is now kept by this process
+    later(first)
     batch = db.session.get(Batch, batch_id)
     batch.product.producer.name = "HTX Bánh gai Tứ Trụ Xanh"
     db.session.commit()
     assert "HTX Bánh gai Tứ Trụ Xanh" in scan(first).text
+    later(first)
+    batch = db.session.get(Batch, batch_id)
     batch.status = "recalled"
     db.session.commit()
     assert scan(first).status_code == 410
@@ -724,7 +853,12 @@ def test_kept_runs_expire_whatever_the_generation_says(session):
 def test_a_flood_of_scans_is_told_when_to_come_back(session, client, key, scan):
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "vi"  # a Vietnamese buyer
     _, first, _ = new_run()
-    assert [scan(first).status_code for _ in range(3)] == [200, 200, 429]
+    statuses = []
+    for _ in range(3):
+        later(first)
+        statuses.append(scan(first).status_code)
+    assert statuses == [200, 200, 429]
+    later(first)
     refused = scan(first)
     assert refused.status_code == 429
     assert 1 <= int(refused.headers["Retry-After"]) <= 60
@@ -732,3 +866,32 @@ def test_a_flood_of_scans_is_told_when_to_come_back(session, client, key, scan):
     assert state_of(first).scan_count == 2  # a refused scan is not counted
     cross = client.post(f"/S/{make_token(key, first)}/pin", headers={"Origin": "https://x.example"})
     assert cross.status_code == 403
+
+
+# --- one rule for a serial's state (the scan page, the admin and the CLI all use it) ------------
+
+
+def test_segments_and_serial_state_agree_on_every_serial():
+    from types import SimpleNamespace as Change
+
+    from qrsvc.stamps.states import base_state, segments, serial_state
+
+    changes = [
+        Change(action="allocate", first_serial=10, last_serial=29),
+        Change(action="print", first_serial=10, last_serial=29),
+        Change(action="activate", first_serial=10, last_serial=29),
+        Change(action="void", first_serial=12, last_serial=14),
+        Change(action="activate", first_serial=20, last_serial=22),  # again: no change
+        Change(action="void", first_serial=27, last_serial=40),  # past the run's end
+    ]
+    base = base_state("active", changes)
+    assert base == "printed" and base_state("allocated", []) == "allocated"
+    parts = segments(10, 29, changes, base=base)
+    assert [(p.first, p.last, p.state) for p in parts] == [
+        (10, 11, "active"), (12, 14, "voided"), (15, 19, "active"), (20, 22, "active"),
+        (23, 26, "active"), (27, 29, "voided"),
+    ]  # fmt: skip
+    for part in parts:
+        for serial in range(part.first, part.last + 1):
+            assert serial_state(serial, changes, base=base) == (part.state, part.change)
+    assert serial_state(5, changes, base="not_activated") == ("not_activated", None)

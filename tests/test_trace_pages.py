@@ -347,7 +347,7 @@ def test_batch_page_timeline_in_local_time_with_places(client, catalog):
     assert 'href="/p/nep-cai-hoa-vang/10/NEP2025?via=site"' in html
     assert "Lá gai của hộ ông Lê Văn An" in text
     assert "200 kg" in text
-    assert 'href="/api/v1/batches/BG0601/epcis"' in html
+    assert 'href="/api/v1/batches/BG0601/epcis?download=1" download' in html
     assert "Cách hấp bánh" not in text  # batch links are for the resolver, not the page
 
 

@@ -64,6 +64,7 @@ def private_pages(response):
 
 from qrsvc.admin import (  # noqa: E402,F401 - registers the routes
     auth,
+    batch_inputs,
     batches,
     dashboard,
     events,

@@ -4,19 +4,53 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import LazyString, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from qrsvc import labels
 from qrsvc.admin.access import EVERYONE
-from qrsvc.admin.checks import check_lot, taken
+from qrsvc.admin.checks import check_lot, check_ref, taken
 from qrsvc.admin.crud import contains, register
 from qrsvc.admin.products import product_spec  # registered first: the parent
 from qrsvc.admin.records import EntitySpec, Field
+from qrsvc.epcis.units import UNITS, Unit, unit_code
+from qrsvc.identifiers import BATCH_REF_LENGTH, ref_from
 from qrsvc.models import Batch, Product, utcnow
 
-STATUSES = (("active", _l("Active")), ("recalled", _l("Recalled (scans say so)")))
+STATUSES = labels.choices("batch_status")
+
+
+def _unit_choice(unit: Unit) -> str:
+    locale = get_locale()
+    return f"{unit.label(locale.language if locale else 'vi')} ({unit.code})"
+
+
+def unit_choices() -> tuple[tuple[str, Any], ...]:
+    """The units of :data:`qrsvc.epcis.units.UNITS` for a list: ``hộp (XBX)``, or none."""
+    return (("", "—"),) + tuple((u.code, LazyString(_unit_choice, u)) for u in UNITS)
+
+
+def check_unit(errors: dict[str, str], values: dict[str, Any]) -> None:
+    """A unit from the list (a known spelling becomes its code); one for every amount.
+
+    EPCIS states an amount in a UN/ECE Rec. 20 unit: an amount in any other unit
+    could not be exported, so it is refused here rather than lost there.
+    """
+    unit = values.get("unit") or ""
+    if unit:
+        code = unit_code(unit)
+        if code is None:
+            errors["unit"] = _(
+                "Choose the unit from the list; “%(unit)s” is not one of them.", unit=unit[:40]
+            )
+        else:
+            values["unit"] = code
+    elif values.get("quantity") is not None:
+        errors["unit"] = _("Choose the unit of the quantity.")
+
 
 FIELDS = (
     Field(
@@ -37,7 +71,7 @@ FIELDS = (
     Field("production_date", _l("Production date"), kind="date"),
     Field("expiry_date", _l("Expiry date"), kind="date"),
     Field("quantity", _l("Quantity"), kind="float", minimum=0, maximum=1e12),
-    Field("unit", _l("Unit"), max_length=20),
+    Field("unit", _l("Unit"), kind="choice", choices=unit_choices()),
     Field("origin_area", _l("Origin area"), i18n=True, max_length=500),
     Field("notes", _l("Notes"), kind="text", i18n=True, max_length=5000),
     Field("status", _l("Status"), kind="choice", choices=STATUSES),
@@ -48,11 +82,14 @@ FIELDS = (
 def check_batch(session: Session, batch: Batch, values: dict[str, Any]) -> dict[str, str]:
     """Lots printable, unique per product; a recall needs its reason."""
     errors: dict[str, str] = {}
+    check_unit(errors, values)
     if batch.id is None:
         check_lot(errors, values)
         product_ref = session.scalar(select(Product.ref).where(Product.id == batch.product_id))
-        values["ref"] = values.get("ref") or f"{product_ref}-{values.get('lot', '')}"[:64]
-        if taken(session, Batch, "ref", values["ref"], None):
+        # A lot may hold "/" or '"' (GS1 allows them): the reference made of it may not.
+        values["ref"] = values.get("ref") or ref_from(product_ref or "", values.get("lot") or "")
+        check_ref(errors, values, max_length=BATCH_REF_LENGTH)
+        if "ref" not in errors and taken(session, Batch, "ref", values["ref"], None):
             errors["ref"] = _("Another batch already has this reference.")
         same_lot = select(Batch.id).where(
             Batch.product_id == batch.product_id, Batch.lot == values.get("lot")

@@ -26,15 +26,18 @@ def _nice_max(value: int) -> int:
         step *= 10
 
 
-def column_chart(points: list[tuple[str, int]], title: str, desc: str) -> Markup:
+def column_chart(
+    points: list[tuple[str, int]], title: str, desc: str, css_class: str = ""
+) -> Markup:
     """Vertical bars, one per point (e.g. scans per day), labelled every few bars."""
     width, height, left, bottom, top = 640, 200, 40, 24, 10
     top_value = _nice_max(max((v for _l, v in points), default=0))
     plot_w, plot_h = width - left - 8, height - bottom - top
     slot = plot_w / max(len(points), 1)
     uid = f"chart{next(_ids)}"
+    classes = escape(f"chart {css_class}".strip(), {'"': "&quot;"})
     parts = [
-        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
+        f'<svg class="{classes}" viewBox="0 0 {width} {height}" role="img" '
         f'aria-labelledby="{uid}t {uid}d" preserveAspectRatio="xMidYMid meet">',
         f'<title id="{uid}t">{escape(title)}</title><desc id="{uid}d">{escape(desc)}</desc>',
     ]
@@ -64,25 +67,35 @@ def column_chart(points: list[tuple[str, int]], title: str, desc: str) -> Markup
     return Markup("".join(parts))  # noqa: S704 - every text above is escaped
 
 
-def bar_list(items: list[tuple[str, int]], title: str) -> Markup:
-    """Horizontal bars with their labels and numbers (languages, top relics)."""
-    row_h, width, label_w = 26, 640, 220
+def bar_list(items: list[tuple[str, int]] | list[tuple[str, int, str]], title: str) -> Markup:
+    """Horizontal bars with their labels and numbers (languages, most scanned records).
+
+    An item may carry secondary text (a record's ref), drawn after its label in a
+    quieter colour; a long label is shortened with an ellipsis, never the ref.
+    """
+    row_h, width, label_w, max_chars = 26, 640, 300, 40
     height = row_h * max(len(items), 1) + 4
-    top_value = max((v for _l, v in items), default=0) or 1
+    top_value = max((item[1] for item in items), default=0) or 1
     uid = f"chart{next(_ids)}"
     parts = [
         f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-labelledby="{uid}t">',
         f'<title id="{uid}t">{escape(title)}</title>',
     ]
-    for i, (label, value) in enumerate(items):
+    for i, (label, value, *rest) in enumerate(items):
+        note = rest[0] if rest and rest[0] != label else ""
+        room = max(max_chars - len(note) - 1, 8) if note else max_chars
+        short = label if len(label) <= room else label[: room - 1].rstrip() + "…"
+        tail = f' <tspan class="ref">{escape(note)}</tspan>' if note else ""
+        full = f"{label} · {note}" if note else label
         y = 2 + i * row_h
         bar_w = (width - label_w - 70) * value / top_value
         parts.append(
+            f"<g><title>{escape(full)}: {value}</title>"
             f'<text class="label" x="{label_w - 6}" y="{y + 17}" text-anchor="end">'
-            f"{escape(label[:32])}</text>"
+            f"{escape(short)}{tail}</text>"
             f'<rect class="bar" x="{label_w}" y="{y + 4}" '
             f'width="{bar_w:.1f}" height="{row_h - 8}"/>'
-            f'<text class="value" x="{label_w + bar_w + 6:.1f}" y="{y + 17}">{value}</text>'
+            f'<text class="value" x="{label_w + bar_w + 6:.1f}" y="{y + 17}">{value}</text></g>'
         )
     parts.append("</svg>")
     return Markup("".join(parts))  # noqa: S704 - every text above is escaped

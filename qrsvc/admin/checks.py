@@ -10,9 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from qrsvc.gs1 import DigitalLinkError, normalise_gtin
-from qrsvc.gs1.charset import check_set82
+from qrsvc.identifiers import REF_LENGTH, IdentifierError, lot_number, record_ref
 
-REF = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}")
 URL = re.compile(r"https?://[^\s<>\"']{1,990}")
 
 
@@ -24,11 +23,23 @@ def taken(session: Session, model: type, column: str, value: Any, record_id: int
     return session.scalar(stmt.limit(1)) is not None
 
 
-def check_ref(errors: dict[str, str], values: dict[str, Any], key: str = "ref") -> None:
-    """A short reference: letters, digits, dot, dash, underscore."""
+def check_ref(
+    errors: dict[str, str], values: dict[str, Any], key: str = "ref", max_length: int = REF_LENGTH
+) -> None:
+    """A reference as :func:`qrsvc.identifiers.record_ref` allows it."""
     ref = values.get(key)
-    if ref is not None and not REF.fullmatch(ref):
-        errors[key] = _("Use 1 to 40 letters, digits, '-', '_' or '.', without spaces.")
+    if ref is not None:
+        try:
+            record_ref(ref, max_length)
+        except IdentifierError as exc:
+            errors[key] = identifier_message(exc)
+
+
+def identifier_message(error: IdentifierError) -> str:
+    """Why a code, reference or lot was refused, in the reader's language."""
+    # A text value names a character ("a space", '"ệ"'): translated if it has words.
+    params = {k: _(v) if isinstance(v, str) else v for k, v in error.params.items()}
+    return _(error.template, **params)
 
 
 def check_gtin(errors: dict[str, str], values: dict[str, Any]) -> None:
@@ -49,9 +60,9 @@ def check_lot(errors: dict[str, str], values: dict[str, Any]) -> None:
     if lot is None:
         return
     try:
-        check_set82(_("Lot"), lot, 20)
-    except DigitalLinkError as exc:
-        errors["lot"] = str(exc)
+        lot_number(lot)
+    except IdentifierError as exc:
+        errors["lot"] = identifier_message(exc)
 
 
 def check_url(errors: dict[str, str], values: dict[str, Any], key: str) -> None:

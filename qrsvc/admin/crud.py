@@ -17,6 +17,7 @@ from sqlalchemy import bindparam, false, func, select
 
 from qrsvc.admin import bp, revisions
 from qrsvc.admin.access import EVERYONE, get_scoped, role_required, scoped
+from qrsvc.admin.conflicts import Choices, conflict_items, submitted_choices
 from qrsvc.admin.editing import (
     EditConflictError,
     InvalidRecordError,
@@ -63,6 +64,7 @@ def register(spec: EntitySpec, plural: str) -> EntitySpec:
             spec=spec,
             record=record,
             revisions=revisions.history(spec.name, record_id),
+            restorable_before=revisions.restorable_before,
             action_form=ActionForm(),
         )
 
@@ -183,9 +185,16 @@ def _edit(spec: EntitySpec, record_id: int | None, parent_id: int | None):
     else:
         form = record_form(spec, languages, creating=creating)
     conflict = None
+    choices = Choices()
     status = 200
     if request.method == "POST":
-        if form.validate():
+        choices = submitted_choices(spec)
+        if choices.error:
+            form.validate()
+            form.form_errors.append(choices.error)
+            status = 400
+        elif form.validate():
+            seen = version_of(db.session, spec, record) if record is not None else None
             try:
                 saved = save_record(
                     spec,
@@ -194,17 +203,23 @@ def _edit(spec: EntitySpec, record_id: int | None, parent_id: int | None):
                     form_values(spec, form, languages),
                     form_version(form),
                     parent_id=parent_id,
+                    keep_stored=choices.keep_saved,
+                    undecided=choices.undecided,
                 )
             except EditConflictError as exc:
                 conflict = exc
-                # The next save, made after reading what changed, is a deliberate decision.
-                form.version.data = str(exc.current_version)
+                form = _merged_form(spec, languages, exc) or form
                 status = 409
             except InvalidRecordError as exc:
                 _attach_errors(spec, form, exc.errors, languages)
                 status = 400
             else:
-                flash(_("Saved."), "info")
+                if form_version(form) not in (None, seen):
+                    flash(
+                        _("Saved, together with the changes someone else made meanwhile."), "info"
+                    )
+                else:
+                    flash(_("Saved."), "info")
                 return redirect(url_for(f"admin.{spec.name}_edit", record_id=saved.id))
         else:
             status = 400
@@ -216,6 +231,8 @@ def _edit(spec: EntitySpec, record_id: int | None, parent_id: int | None):
         form=form,
         languages=languages,
         conflict=conflict,
+        conflict_items=conflict_items(spec, conflict.conflicts) if conflict else [],
+        undecided=choices.undecided,
         children=_children(spec, record),
         delete_form=(
             DeleteForm(version=version_of(db.session, spec, record))
@@ -225,6 +242,23 @@ def _edit(spec: EntitySpec, record_id: int | None, parent_id: int | None):
         specs=SPECS,
         input_name=input_name,
     ), status
+
+
+def _merged_form(spec: EntitySpec, languages: list[str], conflict: EditConflictError):
+    """The form again after a conflict: the merged values, based on the current version.
+
+    Fields only the other editor changed show their value; fields both changed show
+    the editor's, to choose from. Saving it is then a save over the version seen.
+    """
+    if conflict.values is None or conflict.current_version < 0:
+        return None
+    return record_form(
+        spec,
+        languages,
+        creating=False,
+        flat=conflict.values,
+        version=conflict.current_version,
+    )
 
 
 def _delete(spec: EntitySpec, record_id: int):
@@ -270,6 +304,18 @@ def _children(spec: EntitySpec, record: Any) -> list[tuple[EntitySpec, list[Any]
 @role_required(*EVERYONE)
 def restore(revision_id: int):
     """Put a record back as it was after one of its revisions."""
+    return _restore(revision_id, before=False)
+
+
+@bp.post("/revisions/<int:revision_id>/restore-before")
+@role_required(*EVERYONE)
+def restore_before(revision_id: int):
+    """Put a record back as it was before one of its revisions (its first version, when
+    it was made outside the admin and so has no revision of its own)."""
+    return _restore(revision_id, before=True)
+
+
+def _restore(revision_id: int, *, before: bool):
     form = ActionForm()
     if not form.validate():
         abort(400)
@@ -277,8 +323,10 @@ def restore(revision_id: int):
     spec = SPECS.get(revision.entity_type) if revision else None
     if revision is None or spec is None or not current_user.has_role(*spec.roles):
         abort(404)
+    if before and not revisions.restorable_before(revision):
+        abort(404)
     try:
-        restore_revision(spec, current_user, revision)
+        restore_revision(spec, current_user, revision, before=before)
     except (EditConflictError, InvalidRecordError) as exc:
         flash(_("This version cannot be restored: %(why)s", why=str(exc)), "error")
     else:

@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from qrsvc import labels
 from qrsvc.admin import bp
 from qrsvc.admin.access import EVERYONE, STAFF, role_required
+from qrsvc.admin.accounts import recent_signin_alerts
 from qrsvc.admin.charts import bar_list, column_chart
 from qrsvc.admin.forms import ActionForm
 from qrsvc.admin.stats import build_dashboard
 from qrsvc.database import begin_write
 from qrsvc.i18n import LANGUAGE_NAMES
-from qrsvc.models import SignReport, utcnow
-from qrsvc.templating import VIETNAM_TZ
+from qrsvc.localtime import local_today
+from qrsvc.models import Role, SignReport, utcnow
 
 
 @bp.get("/")
@@ -25,23 +26,40 @@ def index():
     """The dashboard."""
     days = request.args.get("days", 30, type=int) or 30
     days = min(max(days, 7), 365)
-    today = datetime.now(VIETNAM_TZ).date()
-    board = build_dashboard(current_user, today, days=days)
+    today = local_today()
+    # Records are named in the admin's language (Vietnamese where they have no such name).
+    board = build_dashboard(current_user, today, days=days, lang=str(get_locale() or "vi"))
     charts = {
         "days": column_chart(
             board.days,
             _("Scans per day, last %(n)d days", n=days),
             _("%(total)d scans in all.", total=board.total),
         ),
-        "top": bar_list(board.top, _("Most scanned")),
+        # Pages opened from links inside the site: shown apart, never added to the scans.
+        "site": column_chart(
+            board.site_days,
+            _("Visits from the site per day, last %(n)d days", n=days),
+            _("%(total)d visits from the site in all; they are not scans.", total=board.site_total),
+            css_class="site",
+        ),
+        "top": bar_list([(r.name, n, r.ref) for r, n in board.top], _("Most scanned")),
         "languages": bar_list(
             [(LANGUAGE_NAMES.get(lang, lang), n) for lang, n in board.languages],
             _("Languages of the pages read"),
         ),
-        "devices": bar_list(board.devices, _("Devices")),
+        "devices": bar_list(
+            [(labels.label("device", dev), n) for dev, n in board.devices], _("Devices")
+        ),
     }
+    # Wrong passwords poured onto an account: the admins, who manage accounts, are told.
+    signin_alerts = recent_signin_alerts() if current_user.role == Role.ADMIN else []
     return render_template(
-        "admin/dashboard.html", board=board, charts=charts, days=days, action_form=ActionForm()
+        "admin/dashboard.html",
+        board=board,
+        charts=charts,
+        days=days,
+        action_form=ActionForm(),
+        signin_alerts=signin_alerts,
     )
 
 

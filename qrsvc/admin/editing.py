@@ -2,8 +2,10 @@
 
 Two people may open the same record. The form carries the version it was loaded
 with; the save compares it with the current version under the write lock
-(:func:`begin_write`) and, when someone saved in between, refuses with an
-:class:`EditConflictError` that says who changed what, instead of overwriting it.
+(:func:`begin_write`). When someone saved in between, the two are merged field by
+field (:func:`qrsvc.admin.revisions.merge`): what only one of them changed is kept,
+and a field both changed is refused with an :class:`EditConflictError` that shows
+both values, so that the editor chooses; nothing is saved until then.
 """
 
 from __future__ import annotations
@@ -18,19 +20,32 @@ from werkzeug.exceptions import NotFound
 
 from qrsvc.admin import revisions
 from qrsvc.admin.access import scoped
-from qrsvc.admin.records import EntitySpec
+from qrsvc.admin.records import EntitySpec, same_value
 from qrsvc.database import begin_write
 from qrsvc.models import Revision, User, utcnow
 
 
 class EditConflictError(Exception):
-    """Someone saved the record after the form was loaded."""
+    """Someone saved the record after the form was loaded, and a person must choose.
 
-    def __init__(self, current_version: int, newer: list[Revision]) -> None:
-        """Keep the current version and the revisions made meanwhile."""
-        super().__init__("edit conflict")
+    ``conflicts`` maps each flat key both changed to ``(mine, stored)``; ``values``
+    are the editor's values merged with the newer ones (theirs where only they
+    changed something), to show in the form again.
+    """
+
+    def __init__(
+        self,
+        current_version: int,
+        newer: list[Revision],
+        conflicts: dict[str, tuple[Any, Any]] | None = None,
+        values: dict[str, Any] | None = None,
+    ) -> None:
+        """Keep the current version, the revisions made meanwhile and the conflicts."""
+        super().__init__(_("Someone else saved this record meanwhile."))
         self.current_version = current_version
         self.newer = newer
+        self.conflicts = conflicts or {}
+        self.values = values
 
 
 class InvalidRecordError(Exception):
@@ -80,10 +95,17 @@ def save_record(
     *,
     parent_id: int | None = None,
     action: str | None = None,
+    keep_stored: frozenset[str] = frozenset(),
+    undecided: frozenset[str] = frozenset(),
 ) -> Any:
     """Create or update a record from flat ``values``; returns the saved record.
 
-    Raises :class:`EditConflictError` when ``expected_version`` is not current,
+    ``values`` are based on ``expected_version``; when someone saved since, they are
+    merged with that newer save field by field. After a conflict, ``keep_stored``
+    names the fields where the editor chose the stored value (as it was at
+    ``expected_version``), and ``undecided`` those still to choose.
+
+    Raises :class:`EditConflictError` when a field needs the editor's choice,
     :class:`InvalidRecordError` when a check refuses the values, ``NotFound`` when
     ``user`` may not see the record (or its parent).
     """
@@ -97,11 +119,15 @@ def save_record(
     else:
         record = _load(session, spec, record_id, user)
         current = version_of(session, spec, record)
-        if expected_version is None or current != expected_version:
+        before = spec.read(record)
+        merged = _merge(
+            spec, record, before, current, values, expected_version, keep_stored, undecided
+        )
+        if not merged.clean:
             newer = revisions.changes_since(spec.name, record.id, expected_version or 0)
             session.rollback()
-            raise EditConflictError(current, newer)
-        before = spec.read(record)
+            raise EditConflictError(current, newer, merged.conflicts, merged.values)
+        values = merged.values
     errors = spec.check(session, record, values) if spec.check else {}
     if errors:
         session.rollback()
@@ -113,9 +139,9 @@ def save_record(
         record.updated_at = utcnow()  # an UPDATE even when only translations changed: bumps version
     try:
         session.flush()
-    except StaleDataError:
+    except StaleDataError:  # saved by someone between our read and our write
         session.rollback()
-        raise EditConflictError(-1, []) from None
+        raise EditConflictError(-1, [], values=values) from None
     except IntegrityError as exc:
         session.rollback()
         raise InvalidRecordError(
@@ -162,12 +188,38 @@ def delete_record(spec: EntitySpec, user: User, record_id: int, expected_version
     return parent_id
 
 
-def restore_revision(spec: EntitySpec, user: User, revision: Revision) -> Any:
-    """Put a record back as it was right after ``revision``; recorded as a new revision."""
+def _merge(spec, record, stored, current, values, expected, keep_stored, undecided):
+    """The editor's ``values`` merged with what was saved since version ``expected``.
+
+    Choices made after a conflict come first: ``keep_stored`` fields take the value
+    stored at ``expected`` (what the editor was shown), so a newer save of them still
+    wins; an ``undecided`` field that differs from the stored value stays a conflict.
+    """
+    if expected == current:
+        base = stored
+    else:
+        base = revisions.state_at(spec.name, record.id, stored, current, expected)
+    values = {**values, **{key: (base or stored).get(key) for key in keep_stored}}
+    merged = revisions.merge(spec, base, stored, values)
+    for key in undecided - keep_stored:
+        f = spec.field_of(key)
+        mine, now = merged.values.get(key), stored.get(key)
+        if f and key not in merged.conflicts and not same_value(f, mine, now):
+            merged.conflicts[key] = (mine, now)
+    return merged
+
+
+def restore_revision(
+    spec: EntitySpec, user: User, revision: Revision, *, before: bool = False
+) -> Any:
+    """Put a record back as it was right after ``revision`` (or, ``before``, right before
+    it: the first version of a record made outside the admin has no revision of its own).
+    The restore is a new revision: history is never rewritten."""
     session = begin_write()
     record = _load(session, spec, revision.entity_id, user)
     current = spec.read(record)
-    newer = revisions.changes_since(spec.name, record.id, revision.version)
+    since = revision.version - 1 if before else revision.version
+    newer = revisions.changes_since(spec.name, record.id, since)
     target = revisions.state_after(current, newer)
     version = version_of(session, spec, record)
     session.rollback()

@@ -8,32 +8,24 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
+from qrsvc import labels
 from qrsvc.admin.access import EVERYONE
-from qrsvc.admin.batches import batch_spec  # registered first: the parent
+from qrsvc.admin.batches import batch_spec, check_unit, unit_choices  # the parent first
 from qrsvc.admin.crud import register
 from qrsvc.admin.records import EntitySpec, Field
 from qrsvc.epcis.vocab import BIZ_STEPS, DISPOSITIONS
+from qrsvc.localtime import OFFSET, format_date
 from qrsvc.models import TraceEvent, User
 
-#: The steps a farm or workshop records, named in words, first in the list.
-COMMON_STEPS = (
-    ("commissioning", _l("Harvest / production (commissioning)")),
-    ("inspecting", _l("Inspection")),
-    ("packing", _l("Packing")),
-    ("shipping", _l("Shipping")),
-    ("receiving", _l("Receiving")),
-    ("storing", _l("Storing")),
+#: The steps a farm or workshop records, first in the list; then the rest of CBV.
+COMMON_STEPS = ("commissioning", "inspecting", "packing", "shipping", "receiving", "storing")
+STEPS = tuple(c for c in labels.choices("biz_step", COMMON_STEPS) if c[0] in BIZ_STEPS)
+EVENT_TYPES = labels.choices("event_type")
+ACTIONS = labels.choices("epcis_action", ("OBSERVE",))
+DISPOSITION_CHOICES = (
+    ("", "—"),
+    *(c for c in labels.choices("disposition") if c[0] in DISPOSITIONS),
 )
-STEPS = COMMON_STEPS + tuple(
-    (s, s.replace("_", " ")) for s in sorted(BIZ_STEPS - {c for c, _x in COMMON_STEPS})
-)
-EVENT_TYPES = (
-    ("ObjectEvent", _l("Something happened to the goods (ObjectEvent)")),
-    ("TransformationEvent", _l("Inputs made into this batch (TransformationEvent)")),
-    ("AggregationEvent", _l("Packed into a container (AggregationEvent)")),
-)
-ACTIONS = (("OBSERVE", "OBSERVE"), ("ADD", "ADD"), ("DELETE", "DELETE"))
-DISPOSITION_CHOICES = (("", "—"),) + tuple((d, d.replace("_", " ")) for d in sorted(DISPOSITIONS))
 
 FIELDS = (
     Field("biz_step", _l("What happened"), kind="choice", choices=STEPS),
@@ -41,7 +33,7 @@ FIELDS = (
     Field("place", _l("Where (place name)"), i18n=True, max_length=300),
     Field("description", _l("Description"), kind="text", i18n=True, max_length=5000),
     Field("quantity", _l("Quantity"), kind="float", minimum=0, maximum=1e12),
-    Field("unit", _l("Unit"), max_length=20),
+    Field("unit", _l("Unit"), kind="choice", choices=unit_choices()),
     Field("event_type", _l("EPCIS event type"), kind="choice", choices=EVENT_TYPES),
     Field("action", _l("EPCIS action"), kind="choice", choices=ACTIONS),
     Field("disposition", _l("Disposition"), kind="choice", choices=DISPOSITION_CHOICES),
@@ -58,6 +50,7 @@ def check_event(session: Session, event: TraceEvent, values: dict[str, Any]) -> 
         errors["biz_step"] = _("Choose a step from the list.")
     if values.get("disposition") and values["disposition"] not in DISPOSITIONS:
         errors["disposition"] = _("Choose a disposition from the list.")
+    check_unit(errors, values)
     for key in ("read_point", "biz_location"):
         value = values.get(key) or ""
         if value and (" " in value or ":" not in value):
@@ -65,10 +58,18 @@ def check_event(session: Session, event: TraceEvent, values: dict[str, Any]) -> 
     return errors
 
 
+def public_name(user: User) -> str:
+    """Who recorded an event, as buyers may see it: a display name or the producer's."""
+    if (user.display_name or "").strip():
+        return user.display_name.strip()
+    return user.producer.name if user.producer is not None else ""
+
+
 def _prepare(session: Session, event: TraceEvent, user: User, parent_id: int | None) -> None:
-    event.tz_offset = "+07:00"
+    event.tz_offset = OFFSET
     event.recorded_by_id = user.id
-    event.recorded_by_name = user.display_name or user.email
+    # Shown to buyers, in the API and in EPCIS: a name, never the sign-in e-mail.
+    event.recorded_by_name = public_name(user)
 
 
 event_spec = register(
@@ -80,12 +81,13 @@ event_spec = register(
         fields=FIELDS,
         roles=EVERYONE,
         list_columns=("biz_step", "event_time", "recorded_by_name"),
+        column_labels={"recorded_by_name": _l("Recorded by")},
         parent=batch_spec.name,
         parent_attr="batch_id",
         check=check_event,
         prepare=_prepare,
         deletable=True,
-        title=lambda e: f"{e.biz_step} · {e.event_time:%Y-%m-%d}",
+        title=lambda e: f"{labels.label('biz_step', e.biz_step)} · {format_date(e.event_time)}",
     ),
     "events",
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 import secrets
 import shutil
@@ -16,7 +17,11 @@ from flask_login import current_user
 from qrsvc.admin import bp
 from qrsvc.admin.access import STAFF, role_required
 from qrsvc.admin.forms import ActionForm, ConfirmImportForm, ImportForm
+from qrsvc.downloads import attachment, content_disposition
+from qrsvc.localtime import local_now
 from qrsvc.models import Role
+from qrsvc.transfer.all_data import export_archive, import_archive
+from qrsvc.transfer.archive import is_archive
 from qrsvc.transfer.backup import PG_DUMP_HELP, backup_database, sqlite_path
 from qrsvc.transfer.formats import TransferError, read_file, write_csv, write_json
 from qrsvc.transfer.service import CSV_FIRST, KEYS, export_records, exported_at, import_records
@@ -61,12 +66,11 @@ def transfer():
         file = form.file.data
         data = file.read()
         try:
-            records = read_file(file.filename or "", data)
+            report = _import(file.filename or "", data, apply=False)
         except TransferError as exc:
             form.file.errors.append(str(exc))
             status = 400
         else:
-            report = import_records(records, current_user.id, apply=False)
             if report.ok:
                 token = keep_for_confirmation(file.filename or "", data)
             else:
@@ -95,7 +99,7 @@ def transfer_confirm():
         return redirect(url_for("admin.transfer"))
     name = path.with_suffix(".name").read_text() if path.with_suffix(".name").exists() else ""
     try:
-        report = import_records(read_file(name, path.read_bytes()), current_user.id, apply=True)
+        report = _import(name, path.read_bytes(), apply=True)
     except TransferError as exc:
         flash(str(exc), "error")
         return redirect(url_for("admin.transfer"))
@@ -121,6 +125,33 @@ def transfer_confirm():
     return redirect(url_for("admin.transfer"))
 
 
+def _import(name: str, data: bytes, *, apply: bool):
+    """Import (or preview) a JSON/CSV file, or restore an archive of all data (admins)."""
+    if is_archive(data):
+        if not current_user.has_role(Role.ADMIN):
+            raise TransferError(_("Only an administrator can restore an archive of all data."))
+        return import_archive(io.BytesIO(data), apply=apply)
+    return import_records(read_file(name, data), current_user.id, apply=apply)
+
+
+@bp.get("/transfer/archive.zip")
+@role_required(Role.ADMIN)
+def transfer_archive():
+    """Download all data, media files included, as one archive (see docs/transfer.md)."""
+    folder = Path(tempfile.mkdtemp(prefix="qrsvc-archive-"))
+    target = folder / f"qrsvc-all-{local_now().strftime('%Y%m%d-%H%M')}.zip"
+    try:
+        with target.open("wb") as out:
+            export_archive(out)
+    except TransferError as exc:
+        shutil.rmtree(folder, ignore_errors=True)
+        flash(str(exc), "error")
+        return redirect(url_for("admin.transfer"))
+    response = attachment(send_file(target, mimetype="application/zip"), target.name)
+    response.call_on_close(lambda: shutil.rmtree(folder, ignore_errors=True))
+    return response
+
+
 @bp.get("/transfer/export.<any(json, csv):fmt>")
 @role_required(*STAFF)
 def transfer_export(fmt: str):
@@ -140,7 +171,7 @@ def transfer_export(fmt: str):
     return Response(
         body,
         mimetype=mime,
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        headers={"Content-Disposition": content_disposition(name)},
     )
 
 
@@ -152,9 +183,9 @@ def backup():
     form = ActionForm()
     if form.validate_on_submit() and sqlite_path(uri) is not None:
         folder = Path(tempfile.mkdtemp(prefix="qrsvc-backup-"))
-        stamp = time.strftime("%Y%m%d-%H%M")
+        stamp = local_now().strftime("%Y%m%d-%H%M")  # the office's clock, not the server's
         target = backup_database(uri, folder / f"qrsvc-{stamp}.sqlite3")
-        response = send_file(target, as_attachment=True, download_name=target.name)
+        response = attachment(send_file(target, as_attachment=True), target.name)
         response.call_on_close(lambda: shutil.rmtree(folder, ignore_errors=True))
         return response
     return render_template(

@@ -12,12 +12,13 @@ from wtforms import (
     EmailField,
     HiddenField,
     PasswordField,
-    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
+
+from qrsvc import labels
 
 MIN_PASSWORD = 10
 
@@ -109,7 +110,11 @@ class UploadForm(AdminForm):
     """Upload a photo or an audio file with its texts."""
 
     file = FileField(_l("File"), validators=[FileRequired()])
-    alt_vi = StringField(_l("Description of the photo (Vietnamese)"), [Length(max=300)])
+    alt_vi = StringField(
+        _l("Description of the photo (Vietnamese)"),
+        [Length(max=300)],
+        description=_l("Needed before the photo can appear on a published page."),
+    )
     alt_en = StringField(_l("Description of the photo (English)"), [Length(max=300)])
     transcript_vi = TextAreaField(_l("Transcript (Vietnamese)"), [Length(max=20000)])
     transcript_en = TextAreaField(_l("Transcript (English)"), [Length(max=20000)])
@@ -131,11 +136,11 @@ class UserForm(AdminForm):
     display_name = StringField(_l("Name"), validators=[Length(max=120)])
     role = SelectField(
         _l("Role"),
-        choices=[
-            SelectChoice("editor", _l("Editor: relics, media, every producer's records")),
-            SelectChoice("producer", _l("Producer: only their own goods")),
-            SelectChoice("admin", _l("Administrator: everything, and accounts")),
-        ],
+        choices=labels.form_choices("role", ("editor", "producer", "admin")),
+        description=_l(
+            "An editor works on relics, media and every producer's records; a producer "
+            "only on their own goods; an administrator on everything, accounts included."
+        ),
     )
     producer_id = SelectField(_l("Producer"), coerce=str, validators=[Optional()])
     password = PasswordField(

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import math
+import re
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
+from flask_babel import gettext as _
 from wtforms import (
     BooleanField,
     DateField,
@@ -18,14 +21,27 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    StopValidation,
+    ValidationError,
+)
 
 from qrsvc.admin.forms import AdminForm
 from qrsvc.admin.records import EntitySpec, Field, clean_text
-from qrsvc.templating import VIETNAM_TZ
+from qrsvc.localtime import from_local_input, to_local_input
 
 #: Upper bound on free text even where the column is unbounded: a pasted novel is a mistake.
 MAX_TEXT = 100_000
+#: The largest number an INTEGER column holds (PostgreSQL's is 32 bits).
+MAX_INTEGER = 2**31 - 1
+#: What no text field stores: control characters (tab and line ends aside), which no one
+#: types and PostgreSQL refuses (NUL), and lone surrogates, which are not UTF-8 at all.
+UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def input_name(f: Field, lang: str | None = None) -> str:
@@ -39,6 +55,9 @@ def _make_input(f: Field, lang: str | None, creating: bool) -> Any:
     checks: list[Any] = [DataRequired() if required else Optional()]
     if f.kind in ("int", "float"):
         checks = [InputRequired() if required else Optional()]
+        # "nan" and "inf" are floats to Python; a whole number of 400 digits is refused
+        # here, as NumberRange would overflow comparing it and no INTEGER column holds it.
+        checks.append(_finite if f.kind == "float" else _integer_sized)
         if f.minimum is not None or f.maximum is not None:
             checks.append(NumberRange(min=f.minimum, max=f.maximum))
         cls = IntegerField if f.kind == "int" else FloatField
@@ -58,10 +77,37 @@ def _make_input(f: Field, lang: str | None, creating: bool) -> Any:
             choices=[SelectChoice(value, text) for value, text in f.choices],
             description=f.help,
         )
-    checks.append(Length(max=f.max_length or MAX_TEXT))
+    checks += [_storable, Length(max=f.max_length or MAX_TEXT)]
     cls = TextAreaField if f.kind in ("text", "markdown") else StringField
     render_kw = {"readonly": True} if f.create_only and not creating else None
-    return cls(label, checks, description=f.help, render_kw=render_kw)
+    # Measured as stored: NFC, so that Vietnamese typed decomposed is not "too long".
+    return cls(label, checks, filters=[clean_text], description=f.help, render_kw=render_kw)
+
+
+def _finite(form: Any, field: Any) -> None:
+    if field.data is not None and not math.isfinite(field.data):
+        raise StopValidation(field.gettext("Not a valid float value."))
+
+
+def _integer_sized(form: Any, field: Any) -> None:
+    if field.data is not None and abs(field.data) > MAX_INTEGER:
+        raise StopValidation(field.gettext("Not a valid integer value."))
+
+
+def _storable(form: Any, field: Any) -> None:
+    found = UNSTORABLE.search(field.data or "")
+    if found:
+        raise ValidationError(
+            _(
+                "This text holds a character that cannot be stored (U+%(code)04X); remove it.",
+                code=ord(found.group()),
+            )
+        )
+
+
+def form_class(spec: EntitySpec, languages: tuple[str, ...], creating: bool) -> type[AdminForm]:
+    """The form class the admin edits ``spec`` with: the import checks its rows with it too."""
+    return _form_class(spec, languages, creating)
 
 
 @lru_cache(maxsize=256)
@@ -90,7 +136,7 @@ def record_form(
         for lang in languages if f.i18n else (None,):
             key = f"{f.name}.{lang}" if lang else f.name
             data[input_name(f, lang)] = _to_input(f, flat.get(key))
-    return cls(data=data)
+    return cls(formdata=None, data=data)  # these values, even when re-shown after a POST
 
 
 def form_values(spec: EntitySpec, form: AdminForm, languages: list[str]) -> dict[str, Any]:
@@ -118,7 +164,7 @@ def _to_input(f: Field, value: Any) -> Any:
     if f.kind == "date":
         return date.fromisoformat(value)
     if f.kind == "datetime":
-        return datetime.fromisoformat(value).astimezone(VIETNAM_TZ).replace(tzinfo=None)
+        return to_local_input(datetime.fromisoformat(value))
     return value
 
 
@@ -133,5 +179,5 @@ def _from_input(f: Field, raw: Any) -> Any:
         return raw.isoformat() if raw else None
     if f.kind == "datetime":
         # Staff type local time in Vietnam; stored as an aware value.
-        return raw.replace(tzinfo=VIETNAM_TZ).isoformat() if raw else None
+        return from_local_input(raw).isoformat() if raw else None
     return raw

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import update
 from sqlalchemy.orm import Session
@@ -15,21 +16,11 @@ from qrsvc.admin.products import product_spec  # registered first: the parent
 from qrsvc.admin.records import EntitySpec, Field
 from qrsvc.i18n import CONTENT_LANGUAGES
 from qrsvc.models import TraceLink
-
-LINK_TYPES = (
-    ("gs1:pip", _l("Product information page (gs1:pip)")),
-    ("gs1:traceability", _l("Traceability (gs1:traceability)")),
-    ("gs1:certificationInfo", _l("Certificate (gs1:certificationInfo)")),
-    ("gs1:recipeInfo", _l("Recipes (gs1:recipeInfo)")),
-    ("gs1:instructions", _l("Instructions (gs1:instructions)")),
-    ("gs1:buyOnline", _l("Buy online (gs1:buyOnline)")),
-    ("gs1:productSustainabilityInfo", _l("Sustainability (gs1:productSustainabilityInfo)")),
-    ("gs1:relatedVideo", _l("Video (gs1:relatedVideo)")),
-    ("gs1:support", _l("Support (gs1:support)")),
-)
+from qrsvc.resolver.linktypes import is_storable, link_type_choices
 
 FIELDS = (
-    Field("link_type", _l("Kind of link"), kind="choice", choices=LINK_TYPES),
+    # The resolver's own list: a link of a type it does not serve could never be reached.
+    Field("link_type", _l("Kind of link"), kind="choice", choices=link_type_choices()),
     Field("href", _l("Web address"), required=True, max_length=1000),
     Field("title", _l("Title"), required=True, max_length=200),
     Field(
@@ -63,8 +54,10 @@ class LinkSpec(EntitySpec):
 
 
 def check_link(session: Session, link: TraceLink, values: dict[str, Any]) -> dict[str, str]:
-    """Only http(s) addresses."""
+    """Only http(s) addresses, and only link types the resolver serves."""
     errors: dict[str, str] = {}
+    if not is_storable(values.get("link_type")):
+        errors["link_type"] = _("Choose one of the GS1 link types in the list.")
     check_url(errors, values, "href")
     values["media_type"] = values.get("media_type") or "text/html"
     return errors

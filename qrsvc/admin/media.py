@@ -7,10 +7,11 @@ from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from qrsvc.admin import bp
 from qrsvc.admin.access import EVERYONE, STAFF, get_scoped, role_required, scoped
+from qrsvc.admin.alt_text import AltTextMissingError, check_attach, check_media, upload_refusal
 from qrsvc.admin.crud import contains, register
 from qrsvc.admin.forms import ActionForm, UploadForm
 from qrsvc.admin.records import EntitySpec, Field
@@ -19,6 +20,7 @@ from qrsvc.admin.uploads import UploadTexts, store_upload
 from qrsvc.database import begin_write
 from qrsvc.media import MediaError, media_store_from_config
 from qrsvc.models import Media, Product, Relic, RelicMedia, User
+from qrsvc.models.events import trace_event_evidence
 
 FIELDS = (
     Field("alt", _l("Description for blind readers (alt text)"), i18n=True, max_length=300),
@@ -37,8 +39,16 @@ media_spec = register(
         roles=EVERYONE,
         create_roles=(),
         list_columns=("kind", "original_name", "width", "height"),
+        column_labels={
+            "kind": _l("Kind"),
+            "original_name": _l("File name"),
+            "width": _l("Width (px)"),
+            "height": _l("Height (px)"),
+        },
+        column_enums={"kind": "media_kind"},
         title=lambda m: m.original_name or m.storage_key,
         search=contains(Media.original_name),
+        check=check_media,
     ),
     "media",
 )
@@ -65,14 +75,26 @@ def upload(user: User, data: bytes, filename: str, texts: UploadTexts) -> Media:
 
 
 def attach(user: User, kind: str, record_id: int, media_id: int, remove: bool = False) -> None:
-    """Add (or remove) a stored file to a relic's or a product's gallery."""
+    """Add (or remove) a stored file to a relic's or a product's gallery.
+
+    Raises :class:`AltTextMissingError` (nothing changed) when a photo without a
+    Vietnamese description would join a published page.
+    """
     session = begin_write()
     model = Relic if kind == "relic" else Product
+    found = []
     for target_model, target_id in ((model, record_id), (Media, media_id)):
         stmt = scoped(select(target_model).where(target_model.id == target_id), target_model, user)
-        if session.scalar(stmt) is None:
+        found.append(session.scalar(stmt))
+        if found[-1] is None:
             session.rollback()
             abort(404)
+    if not remove:
+        try:
+            check_attach(*found)
+        except AltTextMissingError:
+            session.rollback()
+            raise
     if kind == "relic":
         link = session.get(RelicMedia, (record_id, media_id))
         if remove and link is not None:
@@ -94,6 +116,46 @@ def attach(user: User, kind: str, record_id: int, media_id: int, remove: bool = 
                 session, "product", product.id, product.version, "media", change, user.id
             )
     session.commit()
+
+
+def remove(user: User, media_id: int) -> None:
+    """Delete a stored file the user may see: out of every gallery, then off the disk.
+
+    Each row has files of its own (see :func:`qrsvc.media.images.own_copy`), so
+    removing one producer's photo never touches another's copy of the same bytes.
+    """
+    session = begin_write()
+    stmt = scoped(select(Media).where(Media.id == media_id), Media, user)
+    media = session.scalar(stmt)
+    if media is None:
+        session.rollback()
+        abort(404)
+    keys = [media.storage_key, *(v["key"] for v in media.variants or [])]
+    before = media_spec.read(media)
+    session.execute(delete(RelicMedia).where(RelicMedia.media_id == media_id))
+    session.execute(delete(trace_event_evidence).where(trace_event_evidence.c.media_id == media_id))
+    for product in session.scalars(select(Product).where(Product.photo_ids.is_not(None))):
+        if media_id in (product.photo_ids or []):
+            product.photo_ids = [i for i in product.photo_ids if i != media_id]
+    changes = {key: [value, None] for key, value in before.items()}
+    record_revision(session, "media", media_id, media.version + 1, "delete", changes, user.id)
+    session.delete(media)
+    session.commit()
+    store = media_store_from_config(current_app.config)
+    for key in keys:  # after the commit: a failed delete must not lose a file still in use
+        store.delete(key)
+
+
+@bp.post("/media/<int:record_id>/delete")
+@role_required(*EVERYONE)
+def media_delete(record_id: int):
+    """Delete a file from the library (and from every gallery that shows it)."""
+    get_scoped(Media, record_id)  # another producer's file: 404 before anything else
+    if not ActionForm().validate():
+        abort(400)
+    remove(current_user, record_id)
+    flash(_("The file was deleted."), "info")
+    return redirect(url_for("admin.media_list"))
 
 
 def error_text(error: MediaError) -> str:
@@ -120,19 +182,29 @@ def media_upload():
     form = UploadForm()
     target = request.args.get("to", "")
     kind, _sep, raw_id = target.partition(":")
+    record = None
     if kind in ("relic", "product") and raw_id.isdigit():
         if kind == "relic" and not current_user.has_role(*STAFF):
             abort(403)
-        get_scoped(Relic if kind == "relic" else Product, int(raw_id))  # 404 before storing
+        record = get_scoped(Relic if kind == "relic" else Product, int(raw_id))  # 404 first
     if form.validate_on_submit():
         file = form.file.data
+        data = file.read()
+        refusal = upload_refusal(record, data, form.alt_vi.data)
+        if refusal:  # before storing anything
+            form.alt_vi.errors.append(refusal)
+            return render_template("admin/upload.html", form=form, target=target), 400
         try:
-            media = upload(current_user, file.read(), file.filename or "", _texts(form))
+            media = upload(current_user, data, file.filename or "", _texts(form))
         except MediaError as exc:
             form.file.errors.append(error_text(exc))
             return render_template("admin/upload.html", form=form, target=target), exc.status
-        if kind in ("relic", "product") and raw_id.isdigit():
-            attach(current_user, kind, int(raw_id), media.id)
+        if record is not None:
+            try:
+                attach(current_user, kind, record.id, media.id)
+            except AltTextMissingError as exc:  # the same file was in the library, undescribed
+                flash(str(exc), "error")
+                return redirect(url_for("admin.media_edit", record_id=media.id))
             flash(_("The file was added."), "info")
             return redirect(url_for(f"admin.{kind}_edit", record_id=int(raw_id)))
         flash(_("The file was uploaded."), "info")

@@ -1,10 +1,16 @@
-"""Printing from the admin: choose a format, see page 1, download the PDF."""
+"""Printing from the admin: choose a format, see page 1, download the PDF.
+
+The download is a second submit button of the same form as the preview, so the
+PDF is made from what the form shows at that moment (format, number of labels),
+never from the last preview's address; no preview is needed first. A value the
+form cannot have (an unknown format, a count out of range) is refused, not
+silently replaced by a default.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from flask import Response, abort, render_template, request, url_for
+from flask_babel import gettext as _
 
 from qrsvc.admin import bp
 from qrsvc.admin.access import EVERYONE, STAFF, get_scoped, role_required
@@ -15,8 +21,9 @@ from qrsvc.admin.printouts import (
     labels_pdf,
     sign_pdf,
 )
+from qrsvc.downloads import content_disposition
+from qrsvc.localtime import local_today
 from qrsvc.models import Batch, Relic
-from qrsvc.templating import VIETNAM_TZ
 
 
 def _chosen_format(kind: str) -> tuple[dict[str, str], str]:
@@ -29,16 +36,34 @@ def _chosen_format(kind: str) -> tuple[dict[str, str], str]:
     return formats, name
 
 
-def _label_count() -> int:
-    count = request.args.get("count", 21, type=int) or 21
-    return min(max(count, 1), MAX_LABELS)
+DEFAULT_LABELS = 21
+
+
+def _label_count() -> tuple[int, str]:
+    """The number of labels asked for, and an error message ("" when it is fine)."""
+    raw = request.args.get("count", "").strip()
+    if not raw:
+        return DEFAULT_LABELS, ""
+    # ASCII digits only, and few of them: "²" is a digit to str.isdigit() but not to int().
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 6) or not 1 <= int(raw) <= MAX_LABELS:
+        return DEFAULT_LABELS, _(
+            "The number of labels must be a whole number from 1 to %(max)d.", max=MAX_LABELS
+        )
+    return int(raw), ""
+
+
+def _label_count_or_400() -> int:
+    count, error = _label_count()
+    if error:
+        abort(400, description=error)
+    return count
 
 
 def _pdf(data: bytes, filename: str) -> Response:
     return Response(
         data,
         mimetype="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        headers={"Content-Disposition": content_disposition(filename)},
     )
 
 
@@ -60,7 +85,7 @@ def print_relic(record_id: int):
         chosen=name,
         count=None,
         preview=url_for("admin.print_relic_preview", record_id=relic.id, format=name),
-        download=url_for("admin.print_relic_pdf", record_id=relic.id, format=name),
+        download=url_for("admin.print_relic_pdf", record_id=relic.id),
     )
 
 
@@ -88,7 +113,7 @@ def print_batch(record_id: int):
     """Choose the label format and how many labels of a batch."""
     batch = get_scoped(Batch, record_id)
     formats, name = _chosen_format("label")
-    count = _label_count()
+    count, error = _label_count()
     return render_template(
         "admin/print.html",
         title=batch.ref,
@@ -97,9 +122,10 @@ def print_batch(record_id: int):
         chosen=name,
         count=count,
         max_count=MAX_LABELS,
+        error=error,
         preview=url_for("admin.print_batch_preview", record_id=batch.id, format=name, count=count),
-        download=url_for("admin.print_batch_pdf", record_id=batch.id, format=name, count=count),
-    )
+        download=url_for("admin.print_batch_pdf", record_id=batch.id),
+    ), (400 if error else 200)
 
 
 @bp.get("/print/batch/<int:record_id>/labels.pdf")
@@ -108,8 +134,8 @@ def print_batch_pdf(record_id: int):
     """The labels as a print-ready PDF."""
     batch = get_scoped(Batch, record_id)
     _formats, name = _chosen_format("label")
-    today = datetime.now(VIETNAM_TZ).date()
-    return _pdf(labels_pdf(batch, name, _label_count(), today), f"labels-{batch.ref}.pdf")
+    today = local_today()
+    return _pdf(labels_pdf(batch, name, _label_count_or_400(), today), f"labels-{batch.ref}.pdf")
 
 
 @bp.get("/print/batch/<int:record_id>/preview.png")
@@ -118,6 +144,6 @@ def print_batch_preview(record_id: int):
     """Page 1 of the labels as a picture."""
     batch = get_scoped(Batch, record_id)
     _formats, name = _chosen_format("label")
-    today = datetime.now(VIETNAM_TZ).date()
-    count = min(_label_count(), 60)  # page 1 never needs more
+    today = local_today()
+    count = min(_label_count_or_400(), 60)  # page 1 never needs more
     return _png(first_page_png(labels_pdf(batch, name, count, today)))

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
+from qrsvc import labels
 from qrsvc.admin.access import EVERYONE, STAFF
 from qrsvc.admin.checks import check_ref, check_url, taken
 from qrsvc.admin.crud import contains, register
@@ -16,11 +17,7 @@ from qrsvc.admin.records import EntitySpec, Field
 from qrsvc.models import Producer
 
 GLN = re.compile(r"\d{13}")
-KINDS = (
-    ("household", _l("Household")),
-    ("cooperative", _l("Cooperative")),
-    ("company", _l("Company")),
-)
+KINDS = labels.choices("producer_kind")
 
 FIELDS = (
     Field("ref", _l("Reference"), required=True, max_length=40, create_only=True),

@@ -9,14 +9,16 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
+from qrsvc import labels
 from qrsvc.admin.access import EVERYONE
+from qrsvc.admin.alt_text import check_publishing
 from qrsvc.admin.checks import check_gtin, check_ref, taken
 from qrsvc.admin.crud import contains, register
 from qrsvc.admin.producers import producer_spec  # registered first: the parent
 from qrsvc.admin.records import EntitySpec, Field
 from qrsvc.models import OCOP_VALID_MONTHS, Product
 
-STATUSES = (("draft", _l("Draft (not shown)")), ("published", _l("Published")))
+STATUSES = labels.choices("record_status")
 
 FIELDS = (
     Field(
@@ -76,6 +78,7 @@ def check_product(session: Session, product: Product, values: dict[str, Any]) ->
     if cert_date and not values.get("ocop_cert_expiry"):
         expiry = add_months(date.fromisoformat(cert_date), OCOP_VALID_MONTHS)
         values["ocop_cert_expiry"] = expiry.isoformat()
+    check_publishing(session, product, values, errors)
     return errors
 
 

@@ -14,12 +14,13 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from flask_babel import LazyString
 from sqlalchemy.orm import Session
 
+from qrsvc import labels
 from qrsvc.i18n import CONTENT_LANGUAGES
 
 
@@ -56,6 +57,10 @@ class EntitySpec:
     fields: tuple[Field, ...]
     roles: tuple[str, ...]
     list_columns: tuple[str, ...] = ()
+    #: Headers of list columns that are not form fields (shown, never edited).
+    column_labels: dict[str, Any] = field(default_factory=dict)
+    #: Such columns whose values are codes of an enumeration of :mod:`qrsvc.labels`.
+    column_enums: dict[str, str] = field(default_factory=dict)
     parent: str | None = None  # name of the parent's spec (batch → product)
     parent_attr: str = ""  # the foreign key column to the parent
     parent_model: type | None = None  # set when registered
@@ -76,8 +81,25 @@ class EntitySpec:
         """The field called ``name``."""
         return next(f for f in self.fields if f.name == name)
 
+    def field_of(self, key: str) -> Field | None:
+        """The field a flat key belongs to (``name.vi`` → ``name``), or None."""
+        name, _sep, lang = key.partition(".")
+        found = next((f for f in self.fields if f.name == name), None)
+        if found is None or bool(lang) != found.i18n:
+            return None
+        return found
+
+    def column_label(self, name: str) -> Any:
+        """The header of list column ``name``: its field's label, or its column label."""
+        for f in self.fields:
+            if f.name == name:
+                return f.label
+        return self.column_labels.get(name, name)
+
     def choice_label(self, name: str, value: Any) -> Any:
         """The words shown for ``value`` of choice field ``name`` (the value itself if none)."""
+        if name in self.column_enums:
+            return labels.label(self.column_enums[name], value)
         for f in self.fields:
             if f.name == name:
                 return dict(f.choices).get(value, value)
@@ -156,6 +178,30 @@ def from_json(f: Field, value: Any) -> Any:
         return float(value)
     if f.kind == "bool":
         return bool(value)
+    return value
+
+
+def same_value(f: Field, a: Any, b: Any) -> bool:
+    """True when two flat values of ``f`` mean the same (``""`` and None are both empty;
+    times compare as instants, whatever zone they were written in)."""
+    return _comparable(f, a) == _comparable(f, b)
+
+
+def _comparable(f: Field, value: Any) -> Any:
+    if value is None or value == "":
+        return False if f.kind == "bool" else None
+    try:
+        if f.kind == "datetime":
+            moment = value if isinstance(value, datetime) else datetime.fromisoformat(value)
+            return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        if f.kind == "float":
+            return float(value)
+        if f.kind == "int":
+            return int(value)
+        if f.kind == "bool":
+            return bool(value)
+    except (TypeError, ValueError):
+        pass  # a value the field never held: compared as it is
     return value
 
 

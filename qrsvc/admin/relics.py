@@ -10,24 +10,21 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from qrsvc import labels
 from qrsvc.admin.access import STAFF
-from qrsvc.admin.checks import taken
+from qrsvc.admin.alt_text import check_publishing
+from qrsvc.admin.checks import identifier_message, taken
 from qrsvc.admin.crud import contains, register
 from qrsvc.admin.records import EntitySpec, Field
+from qrsvc.identifiers import IdentifierError, relic_code
 from qrsvc.models import Relic, RelicSlug, RelicTranslation, utcnow
 
-CODE = re.compile(r"[A-Z0-9]{2,12}")
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 #: Both are needed before a relic may be published (PRODUCT.md §1).
 PUBLISH_LANGUAGES = ("vi", "en")
 
-RANKS = (
-    ("special_national", _l("Special national relic")),
-    ("national", _l("National relic")),
-    ("provincial", _l("Provincial relic")),
-    ("unranked", _l("Not ranked")),
-)
-STATUSES = (("draft", _l("Draft (not shown)")), ("published", _l("Published")))
+RANKS = labels.choices("relic_rank")
+STATUSES = labels.choices("record_status")
 
 FIELDS = (
     Field(
@@ -110,11 +107,13 @@ def check_relic(session: Session, relic: Relic, values: dict[str, Any]) -> dict[
     """Codes and slugs well-formed and unique; vi and en present before publishing."""
     errors: dict[str, str] = {}
     if relic.id is None:
-        values["code"] = (values.get("code") or "").upper()
-        if not CODE.fullmatch(values["code"]):
-            errors["code"] = _("Use 2 to 12 capital letters or digits, e.g. LK01.")
-        elif taken(session, Relic, "code", values["code"], None):
-            errors["code"] = _("Another relic already has this code.")
+        try:
+            values["code"] = relic_code(values.get("code") or "")
+        except IdentifierError as exc:
+            errors["code"] = identifier_message(exc)
+        else:
+            if taken(session, Relic, "code", values["code"], None):
+                errors["code"] = _("Another relic already has this code.")
     slug = values.get("slug") or ""
     if not SLUG.fullmatch(slug):
         errors["slug"] = _("Use lower case letters and digits joined by '-', e.g. den-le-hoan.")
@@ -128,6 +127,7 @@ def check_relic(session: Session, relic: Relic, values: dict[str, Any]) -> dict[
                 errors[f"name.{lang}"] = _(
                     "A published relic needs its name in Vietnamese and in English."
                 )
+    check_publishing(session, relic, values, errors)
     return errors
 
 

@@ -22,13 +22,19 @@ from qrsvc.admin.printouts import (
     stamp_sheet_preview,
     stamps_pdf,
 )
+from qrsvc.downloads import attachment, content_disposition
 from qrsvc.extensions import db
-from qrsvc.generator import write_stamps_csv
+from qrsvc.generator import get_format, write_stamps_csv
 from qrsvc.models import Batch, PrintJob, StampRun, User
 from qrsvc.stamps import runs
 from qrsvc.stamps.alerts import counterfeit_alerts, run_summary
 
 MAX_RUN_FROM_ADMIN = 100_000
+
+
+def signed_in_user() -> User:
+    """The signed-in user's record (in this request's session: no second query)."""
+    return db.session.get(User, current_user.id)
 
 
 class NewRunForm(AdminForm):
@@ -69,6 +75,11 @@ def create_run(user: User, batch_id: int, count: int, format_name: str, with_pin
     Raises ``StampRunError`` when refused.
     """
     batch = get_scoped(Batch, batch_id, user)
+    if with_pin and "pin" not in get_format(format_name).fields:
+        # The PIN would be in the CSV but nowhere on the sheet: refuse what would not print.
+        raise runs.StampRunError(
+            _("This stamp sheet has no place for a PIN: choose a sheet with a PIN, or no PIN.")
+        )
     if count > inline_limit():
         from qrsvc.printing.jobs import start_stamp_job
 
@@ -105,7 +116,7 @@ def stamp_run_new(record_id: int):
     if form.validate_on_submit():
         try:
             run_id = create_run(
-                current_user._get_current_object(),
+                signed_in_user(),
                 batch.id,
                 form.count.data,
                 form.format_name.data,
@@ -129,6 +140,11 @@ def stamp_run_new(record_id: int):
 def stamp_run(run_id: int):
     """One run: its state by stretches, scans, alerts; print, activate, void."""
     run = get_scoped(StampRun, run_id)
+    from qrsvc.printing.jobs import fail_interrupted_jobs
+
+    # A job whose worker died shows as failed ("Print again") once its heartbeat is
+    # stale, whoever else looks or not: this page refreshes itself while a job runs.
+    fail_interrupted_jobs(db.session)
     # Background print jobs of this run (big runs), newest first, with their progress.
     jobs = db.session.scalars(
         select(PrintJob).where(PrintJob.stamp_run_id == run.id).order_by(PrintJob.id.desc())
@@ -159,7 +175,7 @@ def stamp_run_change(run_id: int, action: str):
         return redirect(url_for("admin.stamp_run", run_id=run_id))
     try:
         change_run(
-            current_user._get_current_object(),
+            signed_in_user(),
             run_id,
             action,
             form.first.data,
@@ -181,11 +197,11 @@ def stamp_run_pdf(run_id: int):
     if run.count > inline_limit():
         abort(413)
     data = stamps_pdf(run)
-    runs.mark_printed(db.session, run.id, user=current_user._get_current_object())
+    runs.mark_printed(db.session, run.id, user=signed_in_user())
     return Response(
         data,
         mimetype="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="stamps-run-{run.id}.pdf"'},
+        headers={"Content-Disposition": content_disposition(f"stamps-run-{run.id}.pdf")},
     )
 
 
@@ -206,11 +222,11 @@ def stamp_run_csv(run_id: int):
     run = get_scoped(StampRun, run_id)
     out = io.StringIO()
     write_stamps_csv(stamp_records(run), out, with_pin=run.with_pin)
-    runs.mark_printed(db.session, run.id, user=current_user._get_current_object())
+    runs.mark_printed(db.session, run.id, user=signed_in_user())
     return Response(
         out.getvalue(),
         mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="stamps-run-{run.id}.csv"'},
+        headers={"Content-Disposition": content_disposition(f"stamps-run-{run.id}.csv")},
     )
 
 
@@ -224,7 +240,7 @@ def print_job_pdf(job_id: int):
     path = job_pdf_path(job)
     if job.status != "done" or not path.is_file():
         abort(404)
-    return send_file(path, as_attachment=True, download_name=f"stamps-run-{job.stamp_run_id}.pdf")
+    return attachment(send_file(path, as_attachment=True), f"stamps-run-{job.stamp_run_id}.pdf")
 
 
 @bp.post("/print-jobs/<int:job_id>/retry")

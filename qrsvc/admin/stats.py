@@ -1,10 +1,19 @@
-"""The numbers behind the dashboard, limited to what the user may see."""
+"""The numbers behind the dashboard, limited to what the user may see.
+
+"Scans" are scans of printed codes only (``source="qr"``). Pages opened from links
+inside the site (``?via=site``) are "visits from the site": shown apart, never added
+to the scans. Views by bots are neither (they are stored as site views of device "bot").
+Records are named in the admin's language (falling back to Vietnamese); the ref
+follows as secondary text.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
 
 from qrsvc.admin.access import STAFF, scoped
@@ -20,32 +29,47 @@ from qrsvc.models import (
 )
 from qrsvc.stamps.alerts import counterfeit_alerts
 
+#: How many records "most scanned" lists.
+TOP = 10
+
+
+@dataclass(frozen=True)
+class Named:
+    """A record as the dashboard shows it: its name first, its ref (or code) after."""
+
+    kind: str  # relic, product, batch
+    id: int
+    name: str
+    ref: str
+    found: bool = True  # False: the record was deleted since (its counts remain)
+
 
 @dataclass
 class BatchAlerts:
     """The stamps of one batch that need a look, and why."""
 
-    batch_id: int
-    batch_ref: str
+    batch: Named
     stamps: int = 0
     reasons: set[str] = field(default_factory=set)
 
 
 @dataclass
 class Dashboard:
-    """What the dashboard shows."""
+    """What the dashboard shows: scans of printed codes and, apart, visits from the site."""
 
     days: list[tuple[str, int]] = field(default_factory=list)
-    top: list[tuple[str, int]] = field(default_factory=list)
+    site_days: list[tuple[str, int]] = field(default_factory=list)
+    top: list[tuple[Named, int]] = field(default_factory=list)
     languages: list[tuple[str, int]] = field(default_factory=list)
     devices: list[tuple[str, int]] = field(default_factory=list)
-    silent: list[tuple[Relic, date]] = field(default_factory=list)
-    reports: list[SignReport] = field(default_factory=list)
+    silent: list[tuple[Named, date]] = field(default_factory=list)
+    reports: list[tuple[SignReport, Named]] = field(default_factory=list)
     alerts: list[BatchAlerts] = field(default_factory=list)
     total: int = 0
+    site_total: int = 0
 
 
-def _visible_scans(user: User, since: date) -> Select:
+def _visible_counts(user: User, since: date) -> Select:
     stmt = select(ScanCount).where(ScanCount.day >= since)
     if user.role in STAFF:
         return stmt
@@ -61,56 +85,99 @@ def _grouped(scans: Select, *columns) -> list[tuple]:
     sub = scans.subquery()
     cols = [sub.c[c] for c in columns]
     stmt = select(*cols, func.sum(sub.c["count"])).group_by(*cols)
-    return list(db.session.execute(stmt.order_by(func.sum(sub.c["count"]).desc())))
+    return list(db.session.execute(stmt.order_by(func.sum(sub.c["count"]).desc(), *cols)))
 
 
-def _names(kind: str, ids: list[int]) -> dict[int, str]:
+def record_names(kind: str, ids: Iterable[int], lang: str) -> dict[int, Named]:
+    """The records ``kind`` with ``ids`` by name in ``lang`` (else Vietnamese), by id."""
+    ids = sorted(set(ids))
     if not ids:
         return {}
     if kind == "relic":
         rows = db.session.execute(
-            select(Relic.id, Relic.code, RelicTranslation.name)
-            .join(
-                RelicTranslation,
-                (RelicTranslation.relic_id == Relic.id) & (RelicTranslation.lang == "vi"),
-                isouter=True,
-            )
+            select(Relic.id, Relic.code, RelicTranslation.lang, RelicTranslation.name)
+            .join(RelicTranslation, RelicTranslation.relic_id == Relic.id, isouter=True)
             .where(Relic.id.in_(ids))
         )
-        return {i: f"{code} {name or ''}".strip() for i, code, name in rows}
-    if kind == "product":
+        names: dict[int, dict[str, str]] = {}
+        codes: dict[int, str] = {}
+        for rid, code, text_lang, name in rows:
+            codes[rid] = code
+            if name:
+                names.setdefault(rid, {})[text_lang] = name
         return {
-            p.id: p.display_name("vi") or p.ref
-            for p in db.session.scalars(select(Product).where(Product.id.in_(ids)))
+            rid: Named(kind, rid, _pick(names.get(rid, {}), lang) or code, code)
+            for rid, code in codes.items()
         }
+    if kind == "product":
+        products = db.session.scalars(select(Product).where(Product.id.in_(ids)))
+        return {p.id: Named(kind, p.id, p.display_name(lang) or p.ref, p.ref) for p in products}
     if kind == "batch":
-        return dict(db.session.execute(select(Batch.id, Batch.ref).where(Batch.id.in_(ids))).all())
+        rows = db.session.execute(
+            select(Batch.id, Batch.ref, Batch.lot, Product.name, Product.ref)
+            .join(Product, Product.id == Batch.product_id)
+            .where(Batch.id.in_(ids))
+        )
+        return {
+            bid: Named(
+                kind,
+                bid,
+                _("%(product)s, lot %(lot)s", product=_pick(name, lang) or pref, lot=lot),
+                ref,
+            )
+            for bid, ref, lot, name, pref in rows
+        }
     return {}
 
 
-def build_dashboard(user: User, today: date, days: int = 30, silent_days: int = 14) -> Dashboard:
-    """Scans of the last ``days`` days, alerts, and for staff the signs and reports."""
-    since = today - timedelta(days=days - 1)
-    scans = _visible_scans(user, since)
-    board = Dashboard()
-    per_day = {d: int(n) for d, n in _grouped(scans, "day")}
-    board.days = [
+def _pick(texts: dict[str, str] | None, lang: str) -> str:
+    texts = texts or {}
+    return texts.get(lang) or texts.get("vi") or ""
+
+
+def _named_targets(rows: list[tuple], lang: str) -> list[tuple[Named, int]]:
+    """``[(kind, id, n)]`` as ``[(Named, n)]``; a deleted record keeps a "kind #id" name."""
+    names: dict[tuple[str, int], Named] = {}
+    for kind in {k for k, _i, _n in rows}:
+        for tid, named in record_names(kind, [i for k, i, _n in rows if k == kind], lang).items():
+            names[(kind, tid)] = named
+    return [
+        (names.get((k, i)) or Named(k, i, f"{k} #{i}", "", found=False), int(n)) for k, i, n in rows
+    ]
+
+
+def _per_day(counts: Select, since: date, days: int) -> tuple[list[tuple[str, int]], int]:
+    per_day = {d: int(n) for d, n in _grouped(counts, "day")}
+    series = [
         ((since + timedelta(i)).strftime("%d/%m"), per_day.get(since + timedelta(i), 0))
         for i in range(days)
     ]
-    board.total = sum(per_day.values())
-    targets = _grouped(scans, "target_kind", "target_id")[:10]
-    names: dict[tuple[str, int], str] = {}
-    for kind in {k for k, _i, _n in targets}:
-        for tid, name in _names(kind, [i for k, i, _n in targets if k == kind]).items():
-            names[(kind, tid)] = name
-    board.top = [(names.get((k, i), f"{k} #{i}"), int(n)) for k, i, n in targets]
-    board.languages = [(lang or "?", int(n)) for lang, n in _grouped(scans, "lang")]
+    return series, sum(per_day.values())
+
+
+def build_dashboard(
+    user: User, today: date, days: int = 30, silent_days: int = 14, lang: str = "vi"
+) -> Dashboard:
+    """Scans of the last ``days`` days, alerts, and for staff the signs and reports.
+
+    Records are named in ``lang`` (the admin's language), falling back to Vietnamese.
+    """
+    since = today - timedelta(days=days - 1)
+    visible = _visible_counts(user, since)
+    scans = visible.where(ScanCount.source == "qr")
+    visits = visible.where(ScanCount.source == "site", ScanCount.device != "bot")
+    board = Dashboard()
+    board.days, board.total = _per_day(scans, since, days)
+    board.site_days, board.site_total = _per_day(visits, since, days)
+    board.top = _named_targets(_grouped(scans, "target_kind", "target_id")[:TOP], lang)
+    board.languages = [(code or "?", int(n)) for code, n in _grouped(scans, "lang")]
     board.devices = [(dev or "?", int(n)) for dev, n in _grouped(scans, "device")]
-    board.alerts = alerts_by_batch(user)
+    board.alerts = alerts_by_batch(user, lang)
     if user.role in STAFF:
-        board.silent = silent_signs(today, silent_days)
-        board.reports = list(
+        silent = silent_signs(today, silent_days)
+        relics = record_names("relic", [relic.id for relic, _last in silent], lang)
+        board.silent = [(relics[relic.id], last) for relic, last in silent]
+        reports = list(
             db.session.scalars(
                 select(SignReport)
                 .where(SignReport.status == "new")
@@ -118,6 +185,11 @@ def build_dashboard(user: User, today: date, days: int = 30, silent_days: int = 
                 .limit(50)
             )
         )
+        relics = record_names("relic", [r.relic_id for r in reports], lang)
+        board.reports = [
+            (r, relics.get(r.relic_id) or Named("relic", r.relic_id, f"#{r.relic_id}", "", False))
+            for r in reports
+        ]
     return board
 
 
@@ -143,12 +215,17 @@ def silent_signs(today: date, silent_days: int) -> list[tuple[Relic, date]]:
     return [(relic, last) for relic, last in db.session.execute(stmt)]
 
 
-def alerts_by_batch(user: User) -> list[BatchAlerts]:
+def alerts_by_batch(user: User, lang: str = "vi") -> list[BatchAlerts]:
     """Batches with stamps that look copied (or were scanned voided, PIN-guessed...)."""
     producer_id = None if user.role in STAFF else (user.producer_id or -1)
+    alerts = counterfeit_alerts(db.session, producer_id=producer_id, limit=1000)
+    names = record_names("batch", [a.batch_id for a in alerts], lang)
     grouped: dict[int, BatchAlerts] = {}
-    for alert in counterfeit_alerts(db.session, producer_id=producer_id, limit=1000):
-        entry = grouped.setdefault(alert.batch_id, BatchAlerts(alert.batch_id, alert.batch_ref))
+    for alert in alerts:
+        named = names.get(alert.batch_id) or Named(
+            "batch", alert.batch_id, alert.batch_ref, "", found=False
+        )
+        entry = grouped.setdefault(alert.batch_id, BatchAlerts(named))
         entry.stamps += 1
         entry.reasons.add(alert.reason)
     return sorted(grouped.values(), key=lambda a: -a.stamps)[:50]

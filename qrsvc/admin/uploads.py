@@ -14,12 +14,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from PIL import ImageFile
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from qrsvc.admin.records import clean_text
 from qrsvc.media import MediaError, MediaStore, store_image
-from qrsvc.media.images import N_
+from qrsvc.media.images import N_, new_key_base, own_copy
 from qrsvc.models import Media
 
 MAX_AUDIO_BYTES = 20 * 1024 * 1024
@@ -110,10 +109,10 @@ def store_upload(
         )
     mime, extension = kind
     digest = hashlib.sha256(data).hexdigest()
-    key = f"audio/{digest[:2]}/{digest}.{extension}"
-    existing = session.scalar(select(Media).where(Media.storage_key == key))
+    existing = own_copy(session, "audio", digest, producer_id)  # never another owner's
     if existing is not None:
         return existing
+    key = f"{new_key_base('audio')}.{extension}"
     store.save(key, data, mime)
     media = Media(
         kind="audio",

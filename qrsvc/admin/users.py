@@ -1,4 +1,8 @@
-"""Accounts of staff and producers (administrators only)."""
+"""Accounts of staff and producers (administrators only).
+
+A new password, another role or producer, or deactivation ends the account's sessions
+on every device (:mod:`qrsvc.admin.accounts`).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from wtforms import SelectChoice
 from qrsvc.admin import bp
 from qrsvc.admin.access import role_required
 from qrsvc.admin.accounts import AccountError, UserChange, save_user
+from qrsvc.admin.auth import sign_in_again
 from qrsvc.admin.forms import UserForm
 from qrsvc.extensions import db
 from qrsvc.models import Producer, Role, User
@@ -55,12 +60,15 @@ def user_edit(user_id: int | None):
             password=form.password.data or "",
             active=form.active.data,
         )
+        own_session = current_user.get_id()
         try:
             saved = save_user(user_id, change, current_user.id)
         except AccountError as exc:
             form.form_errors.append(str(exc))
             status = 400
         else:
+            if saved.id == current_user.id and saved.get_id() != own_session:
+                sign_in_again(saved)  # a new password of one's own: this device stays in
             flash(_("The account was saved."), "info")
             return redirect(url_for("admin.user_edit", user_id=saved.id))
     elif form.errors:

@@ -251,6 +251,15 @@ def _get(summary: str, schema: dict, key: str | None = None, media: str = "appli
     }
 
 
+#: ``?download=1``: the EPCIS document as a file to save (the product page's link).
+_DOWNLOAD = {
+    "name": "download",
+    "in": "query",
+    "description": "1: Content-Disposition attachment (a file to save); 0 or absent: inline",
+    "schema": {"type": "string", "enum": ["0", "1"]},
+}
+
+
 def openapi_document(public_url: str) -> dict[str, Any]:
     """The OpenAPI 3.1 document, with the server at ``public_url``."""
     epcis = {"$ref": "#/components/schemas/EPCISDocument"}
@@ -261,6 +270,8 @@ def openapi_document(public_url: str) -> dict[str, Any]:
     }
     product_epcis = _get("EPCIS 2.0 events of every batch", epcis, "ref", "application/ld+json")
     product_epcis["get"]["responses"]["422"] = epcis_get["get"]["responses"]["422"]
+    for operation in (epcis_get, product_epcis):
+        operation["get"]["parameters"] = [*operation["get"]["parameters"], _DOWNLOAD]
     return {
         "openapi": "3.1.0",
         "info": {

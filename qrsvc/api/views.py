@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from flask import current_app, jsonify, make_response, request
 from flask.wrappers import Response
-from werkzeug.exceptions import NotFound, UnprocessableEntity
+from werkzeug.exceptions import BadRequest, NotFound, UnprocessableEntity
 
 from qrsvc.api import bp, serializers, services
 from qrsvc.api.openapi import openapi_document
 from qrsvc.api.pagination import envelope, page_request
+from qrsvc.downloads import content_disposition
 from qrsvc.epcis import EPCISExportError, to_json
 from qrsvc.trace import epcis
 from qrsvc.trace import services as trace
@@ -85,14 +86,20 @@ def batch(ref: str):
 def batch_epcis(ref: str):
     """The batch's events as an EPCIS 2.0 JSON-LD document."""
     found = _batch(ref)
-    return _epcis(lambda: epcis.batch_document(found, current_app.config["PUBLIC_URL"]))
+    return _epcis(
+        lambda: epcis.batch_document(found, current_app.config["PUBLIC_URL"]),
+        f"epcis-{found.ref}.jsonld",
+    )
 
 
 @bp.get("/products/<ref>/epcis")
 def product_epcis(ref: str):
     """The events of every batch of a product as one EPCIS 2.0 JSON-LD document."""
     found = _product(ref)
-    return _epcis(lambda: epcis.product_document(found, current_app.config["PUBLIC_URL"]))
+    return _epcis(
+        lambda: epcis.product_document(found, current_app.config["PUBLIC_URL"]),
+        f"epcis-{found.ref}.jsonld",
+    )
 
 
 @bp.get("/openapi.json")
@@ -115,7 +122,8 @@ def _batch(ref: str):
     return found
 
 
-def _epcis(build) -> Response:
+def _epcis(build, filename: str) -> Response:
+    _download_asked()  # a bad value is a 400 before any work
     try:
         document = build()
     except EPCISExportError as exc:
@@ -123,4 +131,17 @@ def _epcis(build) -> Response:
         raise UnprocessableEntity(str(exc)) from None
     response = make_response(to_json(document, indent=None))
     response.mimetype = EPCIS_TYPE
+    # The product page's link asks for a file to save (a phone would otherwise show raw
+    # JSON); other clients get it inline, saved under a name that says what it is.
+    disposition = "attachment" if _download_asked() else "inline"
+    response.headers["Content-Disposition"] = content_disposition(filename, disposition)
     return response
+
+
+def _download_asked() -> bool:
+    raw = request.args.get("download")
+    if raw is None:
+        return False
+    if raw not in ("0", "1"):
+        raise BadRequest("download must be 1 (a file to save) or 0 (shown inline).")
+    return raw == "1"

@@ -11,6 +11,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
+from qrsvc.cli.identifiers import RECORD_REF
 from qrsvc.extensions import db
 from qrsvc.models import Producer, Role, User
 
@@ -51,7 +52,9 @@ def users() -> None:
 @users.command("create")
 @click.option("--email", required=True, help="Login e-mail address.")
 @click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
-@click.option("--producer", "producer_ref", help="Producer reference (role producer only).")
+@click.option(
+    "--producer", "producer_ref", type=RECORD_REF, help="Producer reference (role producer only)."
+)
 @click.option("--name", "display_name", default="", help="Name shown in the admin.")
 def create_user(email: str, role: str, producer_ref: str | None, display_name: str) -> None:
     """Create a user; the password is read from a prompt, or from stdin when piped."""

@@ -5,10 +5,11 @@ from __future__ import annotations
 import calendar
 import textwrap
 import unicodedata
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 from typing import Any
 
 from qrsvc.gs1.check_digit import gtin_check_digit
+from qrsvc.localtime import VIETNAM
 
 __all__ = [
     "EVERY_DAY",
@@ -27,7 +28,7 @@ __all__ = [
 ]
 
 #: Vietnam's offset all year (no daylight saving), the one EPCIS events carry.
-VN = timezone(timedelta(hours=7), "+07:00")
+VN = VIETNAM
 
 #: Shown in every demo summary and description so nobody mistakes it for official text.
 SAMPLE_NOTE = "Nội dung mẫu / Sample content"

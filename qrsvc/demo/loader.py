@@ -4,12 +4,15 @@ Every demo record has a stable key (relic code, producer/product/batch ref, user
 a record whose key is already in the database is left alone, so a second run creates
 nothing and changes nothing, and a run after a partial delete only fills the gaps.
 Photos are drawn, checked and resized like any upload, and found again by their SHA-256.
+Records without scan counts get five weeks of made-up history (:mod:`qrsvc.demo.scans`),
+and Lam Kinh gets an audio narration (:mod:`qrsvc.demo.narration`).
 The whole load is one transaction: it commits at the end or leaves nothing behind.
 """
 
 from __future__ import annotations
 
 import secrets
+from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, scoped_session
@@ -17,8 +20,11 @@ from sqlalchemy.orm import Session, scoped_session
 from qrsvc.database import begin_write
 from qrsvc.demo import content, trace_loader
 from qrsvc.demo.common import nfc_deep, noted
+from qrsvc.demo.narration import load_narration
 from qrsvc.demo.photos import store_photo
 from qrsvc.demo.result import DemoLogin, DemoResult
+from qrsvc.demo.scans import load_scan_history
+from qrsvc.localtime import local_today
 from qrsvc.media.storage import MediaStore
 from qrsvc.models import (
     Festival,
@@ -43,11 +49,14 @@ RELIC_FIELDS = (
 )  # fmt: skip
 
 
-def load_demo(session: Session | scoped_session, media_store: MediaStore) -> DemoResult:
-    """Load the demo relics, producers, products, batches and users; commit once.
+def load_demo(
+    session: Session | scoped_session, media_store: MediaStore, today: date | None = None
+) -> DemoResult:
+    """Load the demo relics, producers, products, batches, scans and users; commit once.
 
     Returns what was created, with the logins of accounts created by this run (their
-    passwords exist nowhere else: the caller shows or saves them).
+    passwords exist nowhere else: the caller shows or saves them). The scan history
+    covers the weeks before ``today`` (default: today in Vietnam).
     """
     result = DemoResult()
     # Reads decide what to write, so take SQLite's write lock before the first read.
@@ -58,6 +67,8 @@ def load_demo(session: Session | scoped_session, media_store: MediaStore) -> Dem
         producers = trace_loader.load_producers(session, result)
         trace_loader.load_products(session, media_store, producers, result)
         trace_loader.load_batches(session, result)
+        load_narration(session, media_store, result)
+        load_scan_history(session, result, today or local_today())
         _load_users(session, producers, result)
         new_media = session.scalars(
             select(Media.storage_key).order_by(Media.id).offset(media_before)

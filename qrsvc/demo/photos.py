@@ -14,12 +14,11 @@ import random
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from qrsvc.demo import photo_product_scenes, photo_relic_scenes
 from qrsvc.demo.drawing import HEIGHT, WIDTH, Canvas
-from qrsvc.media.images import store_image
+from qrsvc.media.images import own_copy, store_image
 from qrsvc.media.storage import MediaStore
 from qrsvc.models import Media
 
@@ -51,9 +50,7 @@ def store_photo(
     A photo already in the library (same bytes) is reused without being resized again.
     """
     data = render_photo(spec["scene"], spec["seed"])
-    existing = session.scalar(
-        select(Media).where(Media.sha256 == hashlib.sha256(data).hexdigest()).limit(1)
-    )
+    existing = own_copy(session, "image", hashlib.sha256(data).hexdigest(), producer_id)
     if existing is not None:
         return existing
     return store_image(

@@ -22,6 +22,7 @@ from qrsvc.epcis.records import (
     Quantity,
     SourceDest,
 )
+from qrsvc.epcis.units import UNITS, Unit, unit_code, unit_label
 from qrsvc.epcis.vocab import BIZ_STEPS, DISPOSITIONS, cbv_term
 
 __all__ = [
@@ -37,8 +38,12 @@ __all__ = [
     "EventRecord",
     "Quantity",
     "SourceDest",
+    "UNITS",
+    "Unit",
     "cbv_term",
     "epcis_document",
     "epcis_event",
     "to_json",
+    "unit_code",
+    "unit_label",
 ]

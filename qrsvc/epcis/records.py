@@ -16,6 +16,7 @@ from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
 from qrsvc.epcis.vocab import EPCISExportError, cbv_term, is_uri
+from qrsvc.localtime import OFFSET
 
 __all__ = [
     "ACTIONS",
@@ -131,7 +132,7 @@ class EventRecord:
 
     event_type: str
     event_time: datetime
-    tz_offset: str = "+07:00"
+    tz_offset: str = OFFSET  # Vietnam's
     action: str | None = None
     biz_step: str | None = None
     disposition: str | None = None

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+import secrets
 import unicodedata
 from dataclasses import dataclass
 
@@ -34,7 +35,10 @@ __all__ = [
     "MAX_UPLOAD_BYTES",
     "MediaError",
     "VARIANT_WIDTHS",
+    "check_image",
     "make_image_variants",
+    "new_key_base",
+    "own_copy",
     "store_image",
 ]
 
@@ -128,6 +132,20 @@ def make_image_variants(
     return ImageVariants(master, tuple(variants), source_format, hashlib.sha256(data).hexdigest())
 
 
+def check_image(
+    data: bytes, *, max_bytes: int = MAX_UPLOAD_BYTES, max_pixels: int = MAX_PIXELS
+) -> tuple[str, int, int]:
+    """Check ``data`` as an upload is checked, without re-encoding it: a whole JPEG, PNG or
+    WebP image within the limits. Returns its format (``jpeg``, ``png``, ``webp``) and size.
+
+    For files that were uploaded and encoded here once already (an archive being
+    restored); raises :class:`MediaError` as an upload would.
+    """
+    _refuse_non_images(data, max_bytes)
+    image = _decode(data, max_pixels)
+    return (image.format or "").lower(), image.width, image.height
+
+
 def variant_widths(width: int) -> list[int]:
     """The variant widths for a picture ``width`` px wide: never wider than the picture."""
     widths = [w for w in VARIANT_WIDTHS if w < width]
@@ -150,17 +168,18 @@ def store_image(
 ) -> Media:
     """Check ``data``, store its master and variants, and add a :class:`Media` row.
 
-    Files are named after the upload's SHA-256, so the same photo uploaded again
-    returns the existing row (with its own alt text) instead of a duplicate. The
-    row is flushed, not committed: the caller's service owns the transaction.
-    Raises :class:`MediaError` before anything is stored.
+    The same photo uploaded again by the same owner (``producer_id``; ``None`` for
+    staff) returns the owner's existing row instead of a duplicate; see
+    :func:`own_copy` for why this never reaches across owners. The row is flushed,
+    not committed: the caller's service owns the transaction. Raises
+    :class:`MediaError` before anything is stored.
     """
     encoded = make_image_variants(data)
-    base = f"img/{encoded.sha256[:2]}/{encoded.sha256}"
-    master_key = f"{base}/master.{encoded.master.extension}"
-    existing = session.scalar(select(Media).where(Media.storage_key == master_key))
+    existing = own_copy(session, "image", encoded.sha256, producer_id)
     if existing is not None:
         return existing
+    base = new_key_base("img")
+    master_key = f"{base}/master.{encoded.master.extension}"
     files = [(master_key, encoded.master)] + [
         (f"{base}/w{v.width}.{v.extension}", v) for v in encoded.variants
     ]
@@ -195,6 +214,26 @@ def store_image(
     session.add(media)
     session.flush()
     return media
+
+
+def own_copy(session: Session, kind: str, sha256: str, producer_id: int | None) -> Media | None:
+    """The file with these bytes that this owner already has, if any.
+
+    Deduplication stays inside one owner (a producer, or staff): producer B uploading
+    the bytes producer A holds gets a row and files of its own, by the very same steps
+    as any new upload, so nothing in the answer, its timing or the storage keys tells B
+    that A has the file, and deleting A's copy cannot break B's.
+    """
+    owner = Media.producer_id.is_(None) if producer_id is None else Media.producer_id == producer_id
+    stmt = select(Media).where(Media.sha256 == sha256, Media.kind == kind, owner)
+    return session.scalars(stmt.order_by(Media.id).limit(1)).first()
+
+
+def new_key_base(prefix: str) -> str:
+    """A fresh storage key prefix such as ``img/3f/3fa4...``: random, never derived from
+    the content, so no one can probe the media URLs for a file they hold."""
+    token = secrets.token_hex(16)
+    return f"{prefix}/{token[:2]}/{token}"
 
 
 def _refuse_non_images(data: bytes, max_bytes: int) -> None:

@@ -173,7 +173,7 @@ def media_store(app: Flask | None = None) -> MediaStore:
     if app is None:
         from flask import current_app
 
-        app = current_app._get_current_object()
+        app = current_app  # its extensions and config are all this needs
     store = app.extensions.get("qrsvc.media_store")
     if store is None:
         store = app.extensions["qrsvc.media_store"] = media_store_from_config(app.config)

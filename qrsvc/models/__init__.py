@@ -19,7 +19,7 @@ from qrsvc.models.relics import (
     Stele,
 )
 from qrsvc.models.stamps import SerialCounter, StampRun, StampRunChange, StampScan, StampState
-from qrsvc.models.users import Role, User
+from qrsvc.models.users import Role, SignInAlert, User
 
 __all__ = [
     "Base",
@@ -41,6 +41,7 @@ __all__ = [
     "Role",
     "ScanCount",
     "SerialCounter",
+    "SignInAlert",
     "SignReport",
     "StampRun",
     "StampRunChange",

@@ -100,5 +100,8 @@ class PrintJob(TimestampMixin, Base):
     result_key: Mapped[str] = mapped_column(String(255), default="")
     error: Mapped[str] = mapped_column(Text, default="")
     attempts: Mapped[int] = mapped_column(default=0)
+    # Written every few seconds by the process running the job: a running job whose
+    # heartbeat went quiet has lost its worker (see qrsvc.printing.jobs).
+    heartbeat_at: Mapped[datetime | None]
     stamp_run_id: Mapped[int | None] = mapped_column(ForeignKey("stamp_runs.id"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

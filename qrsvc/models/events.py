@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from qrsvc.localtime import OFFSET
 from qrsvc.models.base import Base, VersionedMixin
 
 trace_event_evidence = Table(
@@ -48,7 +49,7 @@ class TraceEvent(VersionedMixin, Base):
     biz_step: Mapped[str] = mapped_column(String(40))  # CBV, e.g. commissioning, shipping
     disposition: Mapped[str] = mapped_column(String(40), default="")  # CBV, e.g. active
     event_time: Mapped[datetime] = mapped_column(index=True)
-    tz_offset: Mapped[str] = mapped_column(String(6), default="+07:00")
+    tz_offset: Mapped[str] = mapped_column(String(6), default=OFFSET)
     read_point: Mapped[str] = mapped_column(String(255), default="")  # URI
     biz_location: Mapped[str] = mapped_column(String(255), default="")  # URI
     place: Mapped[dict[str, Any]] = mapped_column(default=dict)  # place name per language

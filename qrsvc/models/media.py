@@ -34,3 +34,13 @@ class Media(VersionedMixin, Base):
     credit: Mapped[str] = mapped_column(String(200), default="")
     producer_id: Mapped[int | None] = mapped_column(ForeignKey("producers.id"), index=True)
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    @property
+    def has_alt_text(self) -> bool:
+        """True unless this is a photo without a Vietnamese description (alt text).
+
+        Such a photo is never shown to the public, and cannot be attached to a
+        published page: a blind visitor's screen reader would have nothing to say.
+        Audio has its transcript instead.
+        """
+        return self.kind != "image" or bool(str((self.alt or {}).get("vi") or "").strip())

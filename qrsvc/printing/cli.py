@@ -8,7 +8,6 @@ every code of the PDF and exits non-zero unless all of them decode to their URL.
 from __future__ import annotations
 
 import sys
-from datetime import date
 from pathlib import Path
 
 import click
@@ -16,6 +15,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import func, select
 
+from qrsvc.cli.identifiers import BATCH_REF, RELIC_CODE
 from qrsvc.extensions import db
 from qrsvc.generator import (
     FormatError,
@@ -27,6 +27,7 @@ from qrsvc.generator import (
     write_pdf,
     write_stamps_csv,
 )
+from qrsvc.localtime import local_today
 from qrsvc.models import Batch, PrintJob, Relic
 from qrsvc.printing import jobs
 from qrsvc.printing.records import label_data, sign_data, stamp_records
@@ -93,7 +94,7 @@ output_option = click.option(
 
 
 @print_group.command("sign")
-@click.argument("relic_code")
+@click.argument("relic_code", type=RELIC_CODE)
 @click.option("--format", "format_name", default="sign-a4", show_default=True)
 @output_option
 @verify_option
@@ -112,7 +113,7 @@ def print_sign(relic_code: str, format_name: str, output: Path, verify: bool) ->
 
 
 @print_group.command("labels")
-@click.argument("batch_ref")
+@click.argument("batch_ref", type=BATCH_REF)
 @click.option("--count", type=click.IntRange(1, MAX_LABELS), required=True)
 @click.option("--format", "format_name", default="label-a4-3x7", show_default=True)
 @click.option("--skip", type=click.IntRange(0), default=0, help="Cells already used on sheet 1.")
@@ -126,7 +127,7 @@ def print_labels(
     batch = _batch(batch_ref)
     if batch.recalled:
         raise click.ClickException(f"batch {batch_ref} is recalled; its labels are not printed")
-    label = label_data(batch, date.today())
+    label = label_data(batch, local_today())  # the admin prints with the same day
     with output.open("wb") as out:
         pages = write_pdf(fmt, [label] * count, out, skip_cells=skip)
     click.echo(f"wrote {output} ({count} labels on {pages} pages, {fmt.name})")
@@ -135,7 +136,7 @@ def print_labels(
 
 
 @print_group.command("stamps")
-@click.argument("batch_ref")
+@click.argument("batch_ref", type=BATCH_REF)
 @click.option("--count", type=click.IntRange(1, 1_000_000), required=True)
 @click.option("--format", "format_name", default="stamp-20mm-a4", show_default=True)
 @click.option(
@@ -235,8 +236,9 @@ def qr_command(url: str, output: Path, ecc: str, size_mm: float | None, dpi: int
 
 
 @click.command("worker")
+@click.option("--burst", is_flag=True, help="Stop once the queue is empty.")
 @with_appcontext
-def worker_command() -> None:
+def worker_command(burst: bool) -> None:
     """Run the background print worker (RQ; needs REDIS_URL)."""
     url = current_app.config.get("REDIS_URL")
     if not url:
@@ -245,7 +247,7 @@ def worker_command() -> None:
     from rq import Worker
 
     jobs.fail_interrupted_jobs(db.session)
-    Worker([jobs.QUEUE], connection=Redis.from_url(url)).work()
+    Worker([jobs.QUEUE], connection=Redis.from_url(url)).work(burst=burst)
 
 
 jobs_group = AppGroup("jobs", help="Background print jobs.")
@@ -258,6 +260,20 @@ def jobs_list() -> None:
     rows = db.session.scalars(select(PrintJob).order_by(PrintJob.id.desc()).limit(30)).all()
     for job in rows:
         click.echo(f"{job.id:5} {job.kind:7} {job.status:8} {job.done}/{job.total} {job.error}")
+
+
+@jobs_group.command("run")
+@click.argument("job_id", type=click.IntRange(min=1))
+def jobs_run(job_id: int) -> None:
+    """Run queued job JOB_ID now, in this process (no Redis needed); exit 1 if it fails."""
+    jobs.fail_interrupted_jobs(db.session)
+    try:
+        job = jobs.run_job(db.session, job_id)
+    except jobs.PrintJobError as exc:
+        raise click.ClickException(str(exc)) from None
+    if job.status != "done":
+        raise click.ClickException(f"job {job.id} {job.status}: {job.error}")
+    click.echo(f"job {job.id} done: {jobs.job_pdf_path(job)}")
 
 
 @jobs_group.command("retry")

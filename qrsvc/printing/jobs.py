@@ -2,20 +2,26 @@
 
 A stamp job owns one stamp run, allocated before the job is queued. Rendering it
 again after a failure prints the same serials, so a failed job never loses or
-doubles serials; a job whose worker died is found by its silence (no progress for
-a while) and marked failed, ready for a retry.
+doubles serials. While a job runs, its process writes a heartbeat every
+``PRINT_HEARTBEAT_SECONDS``; a running job whose heartbeat is older than
+``PRINT_JOB_TIMEOUT_SECONDS`` lost its worker (killed, out of memory, host gone).
+Whoever looks next (the admin's job list, ``qrsvc jobs``, the worker starting, a
+retry) marks it failed and removes its partial files, ready to print again.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask, current_app
-from sqlalchemy import select
+from sqlalchemy import func, select, update
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from qrsvc.database import begin_write
@@ -26,13 +32,16 @@ from qrsvc.stamps.runs import allocate_run, mark_failed, mark_printed
 
 log = logging.getLogger(__name__)
 QUEUE = "qrsvc-print"
-#: A running job that reported no progress for this long has lost its worker.
-STALE_AFTER = timedelta(minutes=10)
+INTERRUPTED = "interrupted: the worker stopped before the job finished"
 _executor: ThreadPoolExecutor | None = None
 
 
 class PrintJobError(ValueError):
     """A job that cannot be started or retried; the message says why."""
+
+
+class JobTakenOverError(RuntimeError):
+    """This attempt was declared dead (and maybe retried): it must stop writing."""
 
 
 def start_stamp_job(
@@ -71,24 +80,49 @@ def retry_job(session: Session, job_id: int) -> PrintJob:
     if job.status != "failed":
         session.rollback()
         raise PrintJobError(f"job {job_id} is {job.status}; only a failed job can be retried")
-    job.status, job.error, job.done = "queued", "", 0
+    job.status, job.error, job.done, job.heartbeat_at = "queued", "", 0, None
     session.commit()
     enqueue(job.id)
     return job
 
 
-def fail_interrupted_jobs(session: Session, stale_after: timedelta = STALE_AFTER) -> int:
-    """Mark running jobs that stopped reporting progress as failed; return how many."""
+def job_timeout() -> timedelta:
+    """How long a running job may stay silent before it counts as dead."""
+    return timedelta(seconds=current_app.config["PRINT_JOB_TIMEOUT_SECONDS"])
+
+
+def fail_interrupted_jobs(session: Session, timeout: timedelta | None = None) -> int:
+    """Mark running jobs whose heartbeat went quiet as failed; return how many.
+
+    Their partial files are removed and their stamp runs marked failed (the serials
+    stay with the run for the retry). Cheap when nothing is stale: one indexed read,
+    no write lock, so a page that lists jobs may call it on every view.
+    """
+    cutoff = utcnow() - (timeout if timeout is not None else job_timeout())
+    # A job that never beat (it died before its first heartbeat) is judged by its start.
+    quiet = (PrintJob.status == "running") & (
+        func.coalesce(PrintJob.heartbeat_at, PrintJob.updated_at) < cutoff
+    )
+    if session.scalar(select(PrintJob.id).where(quiet).limit(1)) is None:
+        return 0
     session = begin_write(session)
-    cutoff = utcnow() - stale_after
-    stale = session.scalars(
-        select(PrintJob).where(PrintJob.status == "running", PrintJob.updated_at < cutoff)
-    ).all()
+    stale = session.scalars(select(PrintJob).where(quiet)).all()
     for job in stale:
-        job.status = "failed"
-        job.error = "interrupted: the worker stopped before the job finished"
+        job.status, job.error = "failed", INTERRUPTED
+    failed = [(job.id, job.stamp_run_id) for job in stale]
     session.commit()
-    return len(stale)
+    for job_id, run_id in failed:
+        log.warning("print job %s lost its worker; marked failed", job_id)
+        remove_partial_files(job_id)
+        if run_id is not None:
+            mark_failed(session, run_id, note=f"print job {job_id} was interrupted")
+    return len(failed)
+
+
+def remove_partial_files(job_id: int) -> None:
+    """Delete what unfinished attempts of job ``job_id`` left in the prints folder."""
+    for path in Path(current_app.config["PRINTS_DIR"]).glob(f"job-{job_id}.*.part"):
+        path.unlink(missing_ok=True)
 
 
 def job_pdf_path(job: PrintJob) -> Path:
@@ -97,62 +131,144 @@ def job_pdf_path(job: PrintJob) -> Path:
 
 
 def run_job(session: Session, job_id: int) -> PrintJob:
-    """Render job ``job_id`` now, in this process, reporting progress as it goes."""
+    """Render job ``job_id`` now, in this process, reporting progress as it goes.
+
+    The job's heartbeat is written from a thread of its own every
+    ``PRINT_HEARTBEAT_SECONDS`` for as long as this call works on it.
+    """
+    from qrsvc.extensions import db
+
     session = begin_write(session)
     job = session.get(PrintJob, job_id)
     if job is None or job.status != "queued":
         session.rollback()
         raise PrintJobError(f"job {job_id} is not waiting to run")
     job.status, job.attempts, job.done = "running", job.attempts + 1, 0
+    job.heartbeat_at = utcnow()
+    attempt = job.attempts
     session.commit()
     run = session.get(StampRun, job.stamp_run_id)
     target = job_pdf_path(job)
     target.parent.mkdir(parents=True, exist_ok=True)
-    # One partial file per attempt: after a worker was killed its work horse may still
-    # be writing the first attempt's file while the retry writes its own.
-    partial = target.with_suffix(f".{job.attempts}.part")
+    # One partial file per attempt: an attempt declared dead may still be writing its
+    # own file (a stalled, not killed, process) while the retry writes the next one.
+    partial = target.with_suffix(f".{attempt}.part")
+    heartbeat = Heartbeat(db.engine, job_id, attempt, current_app.config["PRINT_HEARTBEAT_SECONDS"])
     try:
-        with partial.open("wb") as out:
+        with heartbeat, partial.open("wb") as out:
             write_pdf(
                 job.params.get("format") or stamp_format(run),
                 stamp_records(run),
                 out,
-                progress=lambda done: _progress(session, job_id, done),
+                progress=lambda done: _progress(session, job_id, attempt, done),
             )
+        if heartbeat.taken_over:
+            raise JobTakenOverError(f"print job {job_id} attempt {attempt} was declared dead")
         os.replace(partial, target)  # a reader never sees half a PDF
+    except JobTakenOverError as exc:
+        # Someone else owns the job now: leave its state alone, only tidy up.
+        log.warning("%s; stopping", exc)
+        session.rollback()
+        partial.unlink(missing_ok=True)
+        return session.get(PrintJob, job_id)
     except Exception as exc:
         log.exception("print job %s failed", job_id)
+        session.rollback()
         partial.unlink(missing_ok=True)
-        _finish(session, job_id, "failed", error=f"{type(exc).__name__}: {exc}")
-        mark_failed(session, run.id, note=f"print job {job_id} failed")
+        if _finish(session, job_id, attempt, "failed", error=f"{type(exc).__name__}: {exc}"):
+            mark_failed(session, run.id, note=f"print job {job_id} failed")
         return session.get(PrintJob, job_id)
     mark_printed(session, run.id)
-    return _finish(session, job_id, "done", result_key=target.name)
+    _finish(session, job_id, attempt, "done", result_key=target.name)
+    return session.get(PrintJob, job_id)
 
 
-def _progress(session: Session, job_id: int, done: int) -> None:
+class Heartbeat:
+    """A thread that writes a running job's heartbeat until the ``with`` block ends.
+
+    It has its own connection, so a long render holding no transaction still beats.
+    ``taken_over`` turns true when the job stopped being this attempt's (declared
+    dead and retried meanwhile), and the render is then stopped at its next progress.
+    """
+
+    def __init__(self, engine: Engine, job_id: int, attempt: int, interval: float) -> None:
+        """Beat for attempt ``attempt`` of job ``job_id`` every ``interval`` seconds."""
+        self.engine, self.job_id, self.attempt, self.interval = engine, job_id, attempt, interval
+        self.taken_over = False
+        self._stop = threading.Event()
+        self._thread = threading.Thread(
+            target=self._run, name=f"qrsvc-heartbeat-{job_id}", daemon=True
+        )
+
+    def __enter__(self) -> Heartbeat:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def beat(self) -> bool:
+        """Write the heartbeat now; False when the job is no longer this attempt's."""
+        with self.engine.connect() as conn:
+            conn.execution_options(sqlite_immediate=True)  # see database.begin_write()
+            with conn.begin():
+                result = conn.execute(
+                    update(PrintJob)
+                    .where(
+                        PrintJob.id == self.job_id,
+                        PrintJob.attempts == self.attempt,
+                        PrintJob.status == "running",
+                    )
+                    .values(heartbeat_at=utcnow())
+                )
+        return result.rowcount == 1
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            try:
+                if not self.beat():
+                    self.taken_over = True
+                    return
+            except SQLAlchemyError as exc:  # one missed beat; the timeout allows several
+                log.warning("print job %s: heartbeat not written: %s", self.job_id, exc)
+
+
+def _own_job(session: Session, job_id: int, attempt: int) -> PrintJob:
+    """The job, locked for writing, if it is still this attempt's to change."""
     session = begin_write(session)
     job = session.get(PrintJob, job_id)
-    job.done = done
-    job.updated_at = utcnow()  # the heartbeat fail_interrupted_jobs() looks at
+    if job is None or job.attempts != attempt or job.status != "running":
+        session.rollback()
+        raise JobTakenOverError(f"print job {job_id} attempt {attempt} was declared dead")
+    return job
+
+
+def _progress(session: Session, job_id: int, attempt: int, done: int) -> None:
+    job = _own_job(session, job_id, attempt)
+    job.done, job.heartbeat_at = done, utcnow()
     session.commit()
 
 
-def _finish(session: Session, job_id: int, status: str, **fields) -> PrintJob:
-    session = begin_write(session)
-    job = session.get(PrintJob, job_id)
+def _finish(session: Session, job_id: int, attempt: int, status: str, **fields) -> bool:
+    """End the attempt as ``status``; False (nothing changed) when it was taken over."""
+    try:
+        job = _own_job(session, job_id, attempt)
+    except JobTakenOverError as exc:
+        log.warning("%s; its result is not recorded", exc)
+        return False
     job.status = status
     if status == "done":
         job.done = job.total
     for name, value in fields.items():
         setattr(job, name, value)
     session.commit()
-    return job
+    return True
 
 
 def enqueue(job_id: int) -> None:
     """Hand a queued job to RQ (with REDIS_URL) or to this process's print thread."""
-    app = current_app._get_current_object()
+    app = current_app.app_context().app  # the application itself: the print thread keeps it
     if app.config.get("REDIS_URL"):
         from redis import Redis
         from rq import Queue

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from qrsvc.extensions import db
+from qrsvc.localtime import local_today
 from qrsvc.models import Media, Product, Relic, RelicMedia, Status
 from qrsvc.public.relic_page import Picture, Text, pick, picture, relic_name
-from qrsvc.scans.buffer import VIETNAM_TZ
 
 
 @dataclass(frozen=True)
@@ -48,7 +47,7 @@ def relic_cards(relics: Sequence[Relic], lang: str) -> list[RelicCard]:
             .order_by(RelicMedia.relic_id, RelicMedia.position)
         )
         for relic_id, media in rows:
-            if media.variants:
+            if media.variants and media.has_alt_text:
                 first_photo.setdefault(relic_id, media)
     return [
         RelicCard(
@@ -65,7 +64,7 @@ def relic_cards(relics: Sequence[Relic], lang: str) -> list[RelicCard]:
 
 def product_cards(lang: str, limit: int = 12) -> list[ProductCard]:
     """Published OCOP products, best rated first; expired certificates show no stars."""
-    today = datetime.now(VIETNAM_TZ).date()
+    today = local_today()
     products = db.session.scalars(
         select(Product)
         .where(Product.status == Status.PUBLISHED)

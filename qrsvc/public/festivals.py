@@ -1,4 +1,4 @@
-"""Lunar festival dates shown with their solar date in a given year.
+"""Lunar festival dates shown with the solar date of their next occurrence.
 
 ``lunardate`` computes the Chinese calendar (new moons reckoned for UTC+8).
 Vietnam's calendar is reckoned for UTC+7, so on rare years a month starts a
@@ -9,7 +9,7 @@ day off. Staff can say so in the festival's description when it matters.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from lunardate import LunarDate
 
@@ -23,23 +23,22 @@ class FestivalDate:
     solar: date | None
 
 
-def solar_date_in(year: int, lunar_month: int, lunar_day: int) -> date | None:
-    """The solar date in ``year`` of the lunar day (first such date; None if none).
+def next_festival_date(
+    lunar_month: int, lunar_day: int, today: date, days: int = 1
+) -> FestivalDate:
+    """The festival's next occurrence: the one under way on ``today``, else the next to come.
 
-    A lunar year starts in late January or February, so the 12th lunar month of
-    the previous lunar year also falls in ``year``: both are tried. Day 30 of a
-    29-day month is held on the 29th, the month's last day, as temples do.
+    A festival held yesterday is shown with next year's date, never a past one; a
+    three-day festival that began yesterday is still this year's. ``solar`` is None
+    only outside the lunar table (1900-2099).
     """
-    for lunar_year in (year - 1, year):
-        solar = _to_solar(lunar_year, lunar_month, lunar_day)
-        if solar is not None and solar.year == year:
-            return solar
-    return None
-
-
-def festival_date(lunar_month: int, lunar_day: int, today: date) -> FestivalDate:
-    """The festival's date this solar year (the year of ``today``)."""
-    return FestivalDate(lunar_day, lunar_month, solar_date_in(today.year, lunar_month, lunar_day))
+    last_day = timedelta(days=max(days, 1) - 1)
+    # The lunar year that holds ``today`` starts in the solar year before or this one.
+    for lunar_year in range(today.year - 1, today.year + 2):
+        start = _to_solar(lunar_year, lunar_month, lunar_day)
+        if start is not None and start + last_day >= today:
+            return FestivalDate(lunar_day, lunar_month, start)
+    return FestivalDate(lunar_day, lunar_month, None)
 
 
 def _to_solar(lunar_year: int, month: int, day: int) -> date | None:

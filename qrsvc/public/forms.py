@@ -5,8 +5,9 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField, TextAreaField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
+
+from qrsvc import labels
 
 MAX_MESSAGE = 2000
 MAX_CONTACT = 200
@@ -17,12 +18,7 @@ class SignReportForm(FlaskForm):
 
     kind = RadioField(
         _l("What is wrong?"),
-        choices=[
-            SelectChoice("damaged", _l("The sign is damaged or missing")),
-            SelectChoice("covered", _l("Something covers the QR code")),
-            SelectChoice("wrong_info", _l("The information is wrong")),
-            SelectChoice("other", _l("Something else")),
-        ],
+        choices=labels.form_choices("report_kind"),
         validators=[InputRequired(_l("Please choose what is wrong."))],
     )
     message = TextAreaField(

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from babel.dates import get_day_names
 from flask import current_app
 
+from qrsvc.localtime import local_today
 from qrsvc.models import Festival, Media, Relic, RelicTranslation, Stele
 from qrsvc.public import relics as relic_queries
-from qrsvc.public.festivals import FestivalDate, festival_date
-from qrsvc.scans.buffer import VIETNAM_TZ
+from qrsvc.public.festivals import FestivalDate, next_festival_date
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ class Audio:
 
 @dataclass
 class FestivalView:
-    """A festival with this year's solar date."""
+    """A festival with the solar date of its next (or current) occurrence."""
 
     name: Text
     description: Text
@@ -141,7 +141,7 @@ def build_relic_view(relic: Relic, lang: str, today: date | None = None) -> Reli
         content = relic.translation("vi") or next(iter(relic.translations), None)
     if content is None:  # a published relic always has text; keep the page alive anyway
         content = RelicTranslation(lang="vi", name=relic.code)
-    today = today or datetime.now(VIETNAM_TZ).date()
+    today = today or local_today()
     related = relic_queries.related_relics(relic)
     view = RelicView(relic=relic, lang=lang, content=content, fallback=fallback and lang != "vi")
     view.related = related
@@ -150,7 +150,7 @@ def build_relic_view(relic: Relic, lang: str, today: date | None = None) -> Reli
     view.steles = [_stele(s, lang) for s in relic.steles]
     for link in relic.media:
         media = link.media
-        if media.kind == "image" and media.variants:
+        if media.kind == "image" and media.variants and media.has_alt_text:
             view.pictures.append(picture(media, lang))
         elif media.kind == "audio":
             view.audio.append(_audio(media, lang, content))
@@ -199,7 +199,7 @@ def _festival(festival: Festival, lang: str, today: date) -> FestivalView:
         name=pick(festival.name, lang),
         description=pick(festival.description, lang),
         days=festival.days,
-        when=festival_date(festival.lunar_month, festival.lunar_day, today),
+        when=next_festival_date(festival.lunar_month, festival.lunar_day, today, festival.days),
     )
 
 

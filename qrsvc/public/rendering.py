@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from dataclasses import dataclass
 
 from flask import current_app, render_template
 from sqlalchemy import select
@@ -10,7 +11,7 @@ from sqlalchemy import select
 from qrsvc import cache
 from qrsvc.extensions import db
 from qrsvc.i18n import UI_LANGUAGES
-from qrsvc.models import Relic, Status
+from qrsvc.models import Relic, RelicTranslation, Status
 from qrsvc.public.pages import RenderedPage
 from qrsvc.public.relic_page import build_relic_view
 from qrsvc.public.relics import find_relic, normalise_code
@@ -27,6 +28,42 @@ def relic_page(code: str, lang: str) -> RenderedPage | None:
     return cache.get_or_build(
         ("relic", normalised, lang), lambda: _render_relic(normalised, lang), kind=RenderedPage
     )
+
+
+@dataclass(frozen=True)
+class RelicLanguages:
+    """The languages a published relic is written in (what the language choice needs)."""
+
+    languages: list[str]
+
+
+def relic_languages(code: str) -> list[str] | None:
+    """The content languages of the published relic ``code``, Vietnamese first; None if unknown.
+
+    Kept in the page cache beside the pages: the visitor's language is chosen among
+    these before the page in that language is looked up.
+    """
+    normalised = normalise_code(code)
+    if normalised is None:
+        return None
+    found = cache.get_or_build(
+        ("relic-languages", normalised),
+        lambda: _relic_languages(normalised),
+        kind=RelicLanguages,
+    )
+    return None if found is None else list(found.languages)
+
+
+def _relic_languages(code: str) -> RelicLanguages | None:
+    rows = db.session.execute(
+        select(Relic.id, RelicTranslation.lang)
+        .outerjoin(RelicTranslation, RelicTranslation.relic_id == Relic.id)
+        .where(Relic.code == code, Relic.status == Status.PUBLISHED)
+    ).all()
+    if not rows:
+        return None
+    found = {lang for _id, lang in rows if lang}
+    return RelicLanguages(sorted(found, key=lambda lang: (lang != "vi", lang)))
 
 
 def _render_relic(code: str, lang: str) -> RenderedPage | None:

@@ -21,7 +21,7 @@ from qrsvc.public.relics import (
     published_relics,
     relic_communes,
 )
-from qrsvc.public.rendering import relic_page, similar_codes
+from qrsvc.public.rendering import relic_languages, relic_page, similar_codes
 from qrsvc.public.reports import file_sign_report
 from qrsvc.public.search import clean_query, search
 from qrsvc.scans import count_view
@@ -68,11 +68,22 @@ def relic_list():
     )
 
 
-@bp.get("/R/<code>")  # a sign encoded in QR alphanumeric mode upper-cases the whole URL
-@bp.get("/r/<code>")  # registered first: url_for builds this one
+# Every form a printed or typed code takes is the same page, the same count and (in the
+# service worker, see static/sw.js pageKey) the same offline copy: the upper-case URL a
+# sign encodes in QR alphanumeric mode, lower case, any mix, and a trailing slash.
+# They are answered directly, not redirected: on weak 3G a redirect costs a round trip
+# per scan. The page names /r/<CODE> as canonical.
+@bp.get("/R/<code>/")
+@bp.get("/r/<code>/")
+@bp.get("/R/<code>")  # what a sign prints: HTTP://HOST/R/LK01
+@bp.get("/r/<code>")  # registered first (decorators apply bottom up): url_for builds this one
 def relic(code: str):
     """The relic page; a view is counted as a scan unless it comes from a link on the site."""
-    page = relic_page(code, g.lang)
+    languages = relic_languages(code)
+    page = None
+    if languages is not None:
+        g.lang = requested_language(languages)
+        page = relic_page(code, g.lang)
     if page is None:
         return render_template(
             "public/relic_not_found.html", code=code[:40], suggestions=similar_codes(code)

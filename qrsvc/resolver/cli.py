@@ -24,7 +24,7 @@ def check_links(verbose: bool) -> None:
 
     Exits with status 1 when any code fails, so it can run from cron after an upgrade.
     """
-    checks = check_codes(current_app._get_current_object())
+    checks = check_codes(current_app.app_context().app)  # the application itself
     failed = [c for c in checks if c.problem]
     for check in checks:
         if check.problem:

@@ -7,7 +7,8 @@ never writes to the database. Counts are kept per process and added to
 at shutdown and in tests.
 
 ``source`` says how the visitor arrived: ``"qr"`` for the printed short URL
-(``/r/<CODE>`` exactly as the sign encodes it) and ``"site"`` for links inside the
+(``/R/<CODE>`` as the sign encodes it, or any other form of the code: lower case, a
+trailing slash; every form counts for the same relic) and ``"site"`` for links inside the
 site, which add ``?via=site`` so the two are told apart. Views by bots are kept
 apart too: they are stored with ``device="bot"`` and ``source="site"``, so that
 scans (``source="qr"``) never include them. HEAD requests and pages fetched ahead

@@ -11,11 +11,12 @@ import threading
 import time
 import weakref
 from collections import Counter
-from datetime import date, datetime, timedelta, timezone
+from datetime import date
 from typing import NamedTuple
 
 from flask import Flask, current_app, has_request_context, request
 
+from qrsvc.localtime import local_today
 from qrsvc.scans.store import write_counts
 
 log = logging.getLogger(__name__)
@@ -25,10 +26,10 @@ KINDS = ("relic", "product", "batch")
 #: service worker's offline pack sends ``X-Qrsvc-Purpose``, browsers ``Sec-Purpose``.
 PREFETCH_HEADERS = ("HTTP_X_QRSVC_PURPOSE", "HTTP_SEC_PURPOSE", "HTTP_PURPOSE")
 SOURCES = ("qr", "site")
-VIETNAM_TZ = timezone(timedelta(hours=7))
 #: Distinct keys kept while the database is unreachable; beyond this, counts are dropped
 #: rather than let an outage grow the memory of every worker without bound.
 MAX_PENDING_KEYS = 50_000
+EXTENSION = "qrsvc.scans"  # where an app keeps its buffer
 
 _BOT = re.compile(
     r"bot\b|bot/|crawl|spider|slurp|headless|lighthouse|curl|wget|python|java/|go-http|"
@@ -81,14 +82,16 @@ def count_view(kind: str, target_id: int, *, lang: str, source: str) -> None:
     device = device_class(user_agent[:512])
     if device == "bot":
         source = "site"
-    day = datetime.now(VIETNAM_TZ).date()  # the district's day, not UTC's
+    day = local_today()  # the district's day, not UTC's
     key = ScanKey(day, kind, int(target_id), (lang or "")[:8].lower(), source, device)
-    _buffer_of(current_app._get_current_object()).add(key)  # type: ignore[attr-defined]
+    buffer = current_app.extensions.get(EXTENSION)
+    (buffer or _buffer_of(current_app.app_context().app)).add(key)
 
 
 def flush_now(app: Flask | None = None) -> int:
     """Write the counts buffered for ``app`` (default: the current app); return how many."""
-    return _buffer_of(app or current_app._get_current_object()).flush()  # type: ignore[attr-defined]
+    # The application object itself (not the proxy): the buffer's thread keeps it.
+    return _buffer_of(app or current_app.app_context().app).flush()
 
 
 class ScanBuffer:
@@ -152,13 +155,18 @@ _buffers: weakref.WeakSet[ScanBuffer] = weakref.WeakSet()
 _buffers_lock = threading.Lock()
 
 
+def init_app(app: Flask) -> None:
+    """Give ``app`` its buffer of counts."""
+    _buffer_of(app)
+
+
 def _buffer_of(app: Flask) -> ScanBuffer:
-    buffer = app.extensions.get("qrsvc.scans")
+    buffer = app.extensions.get(EXTENSION)
     if buffer is None:
         with _buffers_lock:
-            buffer = app.extensions.get("qrsvc.scans")
+            buffer = app.extensions.get(EXTENSION)
             if buffer is None:
-                buffer = app.extensions["qrsvc.scans"] = ScanBuffer(app)
+                buffer = app.extensions[EXTENSION] = ScanBuffer(app)
                 _buffers.add(buffer)
     return buffer
 

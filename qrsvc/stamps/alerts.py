@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, literal_column, or_, select
 from sqlalchemy.orm import Session
 
+from qrsvc.localtime import ZONE_NAME
 from qrsvc.models import Batch, Product, StampRun, StampScan, StampState, utcnow
 from qrsvc.stamps import runs, scans
 from qrsvc.stamps.codes import serial_label
@@ -110,7 +111,7 @@ def run_summary(session: Session, run: StampRun) -> RunSummary:
             func.count(func.nullif(StampState.alert_reason, "")),
         ).where(StampState.run_id == run.id)
     ).one()
-    return RunSummary(run.id, runs.segments(run), scanned, int(total), confirmed, flagged)
+    return RunSummary(run.id, runs.run_segments(run), scanned, int(total), confirmed, flagged)
 
 
 @dataclass(frozen=True)
@@ -166,6 +167,6 @@ def scans_per_day(
 def _local_day(session: Session):
     """The calendar day in Vietnam (UTC+7, no daylight saving) of a scan, in SQL."""
     if session.get_bind().dialect.name == "postgresql":
-        return func.date(func.timezone("Asia/Ho_Chi_Minh", StampScan.at))
+        return func.date(func.timezone(ZONE_NAME, StampScan.at))
     # SQLite stores UTC without a zone; shift by the fixed +7 hours.
     return func.date(StampScan.at, literal_column("'+7 hours'"))

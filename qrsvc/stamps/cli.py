@@ -12,11 +12,13 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from qrsvc.cli.identifiers import BATCH_REF
 from qrsvc.extensions import db
+from qrsvc.localtime import format_local as local_time
 from qrsvc.models import Batch, StampRun, User
 from qrsvc.stamps import alerts, runs
 from qrsvc.stamps.codes import StampCodeError, parse_token, serial_label
-from qrsvc.templating import local_time
+from qrsvc.stamps.states import base_state, serial_state
 
 stamps = AppGroup("stamps", help="Anti-counterfeit stamp runs: activate, void, inspect.")
 
@@ -130,7 +132,7 @@ def show_command(run_id: int) -> None:
 
 
 @stamps.command("list")
-@click.option("--batch", "batch_ref", help="Only the runs of this batch.")
+@click.option("--batch", "batch_ref", type=BATCH_REF, help="Only the runs of this batch.")
 def list_command(batch_ref: str | None) -> None:
     """List stamp runs, newest first."""
     query = select(StampRun).join(Batch).order_by(StampRun.id.desc())
@@ -144,7 +146,7 @@ def list_command(batch_ref: str | None) -> None:
 
 
 @stamps.command("alerts")
-@click.option("--batch", "batch_ref", help="Only stamps of this batch.")
+@click.option("--batch", "batch_ref", type=BATCH_REF, help="Only stamps of this batch.")
 @click.option("--run", "run_id", type=click.IntRange(min=1), help="Only stamps of this run.")
 def alerts_command(batch_ref: str | None, run_id: int | None) -> None:
     """List stamps that look copied, were scanned while void, or had their PIN guessed."""
@@ -175,7 +177,7 @@ def check_command(code: str) -> None:
     run = runs.run_of_serial(db.session, serial)
     if run is None:
         raise click.ClickException(f"serial {serial_label(serial)} is signed but in no run")
-    state, change = runs.serial_state(db.session, run, serial)
+    state, change = serial_state(serial, run.changes, base=base_state(run.status, run.changes))
     since = f" since {local_time(change.at)}" if change else ""
     click.echo(f"{serial_label(serial)}: run {run.id}, batch {run.batch.ref}, {state}{since}")
 

@@ -76,26 +76,19 @@ class RunFacts:
     with_pin: bool
     recalled: bool
     product: ProductFacts
-    changes: tuple[Change, ...]  # oldest first
+    changes: tuple[Change, ...]  # activations and voidings, oldest first
 
     def holds(self, serial: int) -> bool:
         """Whether ``serial`` belongs to this run."""
         return self.first_serial <= serial < self.first_serial + self.count
 
-    def last_change(self, serial: int) -> Change | None:
-        """The latest activation or voiding covering ``serial``: it decides its state."""
-        for change in reversed(self.changes):
-            if change.first_serial <= serial <= change.last_serial:
-                return change
-        return None
-
 
 def run_of(session: Session, serial: int) -> RunFacts | None:
     """The run holding ``serial``, or None when no run does."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    runs = app.extensions.get("qrsvc.stamp_runs")
+    extensions = current_app.extensions
+    runs = extensions.get("qrsvc.stamp_runs")
     if runs is None:
-        runs = app.extensions["qrsvc.stamp_runs"] = RunCache()
+        runs = extensions.setdefault("qrsvc.stamp_runs", RunCache())
     return runs.run_of(session, serial, cache.content_generation())
 
 

@@ -10,7 +10,7 @@ database.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
@@ -20,10 +20,11 @@ from qrsvc.models import (
     StampState,
     utcnow,
 )
-from qrsvc.stamps import facts, scans
+from qrsvc.stamps import facts, locations, scans
 from qrsvc.stamps.codes import serial_label
 from qrsvc.stamps.facts import ProductFacts
 from qrsvc.stamps.pin import PinResult, confirm_pin
+from qrsvc.stamps.states import serial_state
 
 # The buyer's view of a stamp; the HTTP status says the same to machines.
 STATUS_CODES = {"active": 200, "not_activated": 200, "voided": 410, "recalled": 410, "unknown": 404}
@@ -43,8 +44,9 @@ class StampPage:
     changed_at: datetime | None = None  # when activated or voided
     change_note: str = ""
     scans: scans.ScanResult | None = None
+    evidence: locations.CopyEvidence | None = None  # read only when the page warns of a copy
     pin: PinResult | None = None
-    location_flagged: bool = False
+    location: locations.SharedLocation | None = None  # after the buyer shared one
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -52,24 +54,66 @@ class StampPage:
         """200 for a genuine stamp, 410 voided or recalled, 404 unknown."""
         return STATUS_CODES[self.state]
 
+    @property
+    def copied(self) -> bool:
+        """The stamp's scans, or the locations shared with them, look like a copied code."""
+        located = self.location is not None and self.location.far_apart
+        return self.scans is not None and (self.scans.copied or located)
 
-def stamp_page(session: Session, serial: int, *, client: str, count: bool = True) -> StampPage:
-    """Look up ``serial`` and, when ``count`` is set, count this scan of it (committed)."""
+    @property
+    def verdict(self) -> str:
+        """The page's headline, which every detail on it agrees with: the state, except for
+        an active stamp: ``confirmed`` (this buyer's PIN just confirmed the purchase, so the
+        item in their hands is the original), ``copied`` or ``genuine``."""
+        if self.state != "active":
+            return self.state
+        if self.pin is not None and self.pin.outcome == "confirmed":
+            return "confirmed"
+        return "copied" if self.copied else "genuine"
+
+
+def stamp_page(
+    session: Session,
+    serial: int,
+    *,
+    client: str,
+    count: bool = True,
+    review_window: timedelta = scans.REVIEW_WINDOW,
+) -> StampPage:
+    """Look up ``serial`` and, when ``count`` is set, count this scan of it (committed).
+
+    A second look by the same client within ``review_window`` of its counted scan is
+    shown, not counted (see :func:`qrsvc.stamps.scans.record_scan`).
+    """
     page = _page_of(session, serial)
     if page is None:
         session.rollback()
         return StampPage("unknown")
     if not count:
         before = _counts_of(session, serial)
-        session.rollback()
         page.scans = before if before.scan_count else None
+        _add_evidence(session, page)
         return page
     alert = {"voided": "voided", "not_activated": "not_activated"}.get(page.state, "")
     with scans.write_turn(session) as connection:
         page.scans = scans.record_scan(
-            connection, serial, page.run_id, client=client, now=utcnow(), alert=alert
+            connection,
+            serial,
+            page.run_id,
+            client=client,
+            now=utcnow(),
+            alert=alert,
+            review_window=review_window,
         )
+    _add_evidence(session, page)
     return page
+
+
+def _add_evidence(session: Session, page: StampPage) -> None:
+    """Read what a copy warning rests on, when the page gives one; end the read."""
+    if page.copied and page.verdict != "confirmed":
+        page.evidence = locations.copy_evidence(session, page.serial, page.scans.scan_count)
+    session.rollback()
 
 
 def pin_page(session: Session, serial: int, key: bytes, pin: str) -> StampPage | None:
@@ -82,19 +126,26 @@ def pin_page(session: Session, serial: int, key: bytes, pin: str) -> StampPage |
     page.scans = before if before.scan_count else None
     if page.state == "active":
         page.pin = confirm_pin(session, serial, page.run_id, key, pin)
-    session.rollback()
+    _add_evidence(session, page)
     return page
 
 
 def location_page(
     session: Session, serial: int, *, client: str, latitude: float, longitude: float
 ) -> StampPage:
-    """Record a location the buyer chose to share, then show the page without counting."""
-    page = stamp_page(session, serial, client=client, count=False)
-    if page.state != "unknown":
-        page.location_flagged = scans.share_location(
-            session, serial, client=client, latitude=latitude, longitude=longitude
-        )
+    """Record a location the buyer chose to share, then show the page without counting,
+    saying whether the location was received."""
+    page = _page_of(session, serial)
+    if page is None:
+        session.rollback()
+        return StampPage("unknown")
+    session.rollback()  # share_location opens its own write
+    page.location = locations.share_location(
+        session, serial, client=client, latitude=latitude, longitude=longitude
+    )
+    before = _counts_of(session, serial)
+    page.scans = before if before.scan_count else None
+    _add_evidence(session, page)
     return page
 
 
@@ -103,13 +154,9 @@ def _page_of(session: Session, serial: int) -> StampPage | None:
     run = facts.run_of(session, serial)
     if run is None:
         return None
-    change = run.last_change(serial)
-    if run.recalled:
-        shown = "recalled"
-    elif change is not None:
-        shown = "active" if change.action == "activate" else "voided"
-    else:
-        shown = "not_activated"
+    # For a buyer, a stamp no activation or voiding touched is simply not activated yet.
+    state, change = serial_state(serial, run.changes, base="not_activated")
+    shown = "recalled" if run.recalled else state
     return StampPage(
         shown,
         serial=serial,

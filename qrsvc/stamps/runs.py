@@ -2,21 +2,21 @@
 
 A run is one row however many stamps it has; what happened to which part of it is the
 list of its :class:`StampRunChange` rows, and the state of one serial is the last
-activate/void change covering it. Every function here that changes data owns its
-transaction (``begin_write()`` first, commit at the end).
+activate/void change covering it (the rule is :func:`qrsvc.stamps.states.serial_state`).
+Every function here that changes data owns its transaction (``begin_write()`` first,
+commit at the end).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import timedelta, timezone
 from typing import NamedTuple
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, joinedload
 
 from qrsvc.database import begin_write
+from qrsvc.localtime import format_date
 from qrsvc.models import (
     Batch,
     Product,
@@ -28,15 +28,27 @@ from qrsvc.models import (
 )
 from qrsvc.stamps.codes import make_token, serial_label, stamp_pin, stamp_url
 from qrsvc.stamps.sql import upsert
+from qrsvc.stamps.states import (
+    ACTIVE,
+    ALLOCATED,
+    FAILED,
+    PRINTED,
+    VOIDED,
+    Segment,
+    base_state,
+    segments,
+)
 
-#: Dates in messages are Vietnam's (UTC+7, no daylight saving).
-VIETNAM = timezone(timedelta(hours=7))
+__all__ = [
+    "ACTIVE", "ALLOCATED", "FAILED", "PRINTED", "VOIDED", "PrintedStamp", "Segment",
+    "StampRunError", "activate", "allocate_run", "get_run", "item_path", "mark_failed",
+    "mark_printed", "run_of_serial", "run_segments", "run_stamps", "serial_label", "void",
+]  # fmt: skip
+
 #: The one global sequence every run takes its range from.
 COUNTER = "stamp"
 #: A run larger than this is a typing mistake (100,000 is a big cooperative's year).
 MAX_RUN = 1_000_000
-
-ALLOCATED, PRINTED, ACTIVE, VOIDED, FAILED = "allocated", "printed", "active", "voided", "failed"
 
 
 class StampRunError(ValueError):
@@ -49,21 +61,6 @@ class PrintedStamp(NamedTuple):
     label: str  # the serial printed under the code
     url: str  # what the QR code encodes
     pin: str | None  # the scratch-off PIN, when the run has them
-
-
-@dataclass(frozen=True)
-class Segment:
-    """A stretch of a run's serials that share one state."""
-
-    first: int
-    last: int
-    state: str  # allocated, printed, active, voided, failed
-    change: StampRunChange | None  # the activate/void change that set it, if any
-
-    @property
-    def count(self) -> int:
-        """How many serials the segment holds."""
-        return self.last - self.first + 1
 
 
 def allocate_run(
@@ -170,61 +167,11 @@ def run_of_serial(session: Session, serial: int) -> StampRun | None:
     return run if run is not None and serial <= run.last_serial else None
 
 
-def serial_state(session: Session, run: StampRun, serial: int) -> tuple[str, StampRunChange | None]:
-    """The state of one serial of ``run`` and the change that set it (None: never changed)."""
-    change = session.scalar(
-        select(StampRunChange)
-        .where(
-            StampRunChange.run_id == run.id,
-            StampRunChange.action.in_(("activate", "void")),
-            StampRunChange.first_serial <= serial,
-            StampRunChange.last_serial >= serial,
-        )
-        .order_by(StampRunChange.id.desc())
-        .limit(1)
-    )
-    if change is not None:
-        return (ACTIVE if change.action == "activate" else VOIDED), change
-    return _base_state(run), None
-
-
-def segments(run: StampRun) -> list[Segment]:
-    """The run cut into stretches of one state each, in serial order."""
-    parts = [Segment(run.first_serial, run.last_serial, _base_state(run), None)]
-    for change in run.changes:
-        if change.action not in ("activate", "void"):
-            continue
-        state = ACTIVE if change.action == "activate" else VOIDED
-        cut: list[Segment] = []
-        for part in parts:
-            lo, hi = max(part.first, change.first_serial), min(part.last, change.last_serial)
-            if lo > hi:
-                cut.append(part)
-                continue
-            if part.first < lo:
-                cut.append(Segment(part.first, lo - 1, part.state, part.change))
-            cut.append(Segment(lo, hi, state, change))
-            if hi < part.last:
-                cut.append(Segment(hi + 1, part.last, part.state, part.change))
-        parts = cut
-    return _merged(parts)
-
-
-def _merged(parts: list[Segment]) -> list[Segment]:
-    out: list[Segment] = []
-    for part in parts:
-        if out and out[-1].state == part.state and out[-1].change is part.change:
-            out[-1] = Segment(out[-1].first, part.last, part.state, part.change)
-        else:
-            out.append(part)
-    return out
-
-
-def _base_state(run: StampRun) -> str:
-    """What a serial no activation or voiding touched is: allocated, printed or failed."""
-    if run.status in (ALLOCATED, PRINTED, FAILED):
-        return run.status
-    return PRINTED if any(change.action == "print" for change in run.changes) else ALLOCATED
+def run_segments(run: StampRun) -> list[Segment]:
+    """The run cut into stretches of one state each, in serial order (the admin's and
+    ``qrsvc stamps show``'s view of a run; each stretch's state is :func:`serial_state`'s)."""
+    base = base_state(run.status, run.changes)
+    return segments(run.first_serial, run.last_serial, run.changes, base=base)
 
 
 def mark_printed(session: Session, run_id: int, *, user: User | None = None) -> StampRun:
@@ -269,11 +216,11 @@ def activate(
     if run.status == FAILED:
         session.rollback()
         raise StampRunError(f"printing of run {run_id} failed: print it again before activating")
-    for part in segments(run):
+    for part in run_segments(run):
         if part.state == VOIDED and part.first <= last and part.last >= first:
             session.rollback()
             lo, hi = max(part.first, first), min(part.last, last)
-            when = part.change.at.astimezone(VIETNAM).strftime("%d/%m/%Y") if part.change else "?"
+            when = format_date(part.change.at) if part.change else "?"
             raise StampRunError(
                 f"serials {serial_label(lo)}-{serial_label(hi)} of run {run_id} were voided on "
                 f"{when}; a voided stamp can never be activated again (print a new run instead)"
@@ -297,12 +244,12 @@ def void(
     session = begin_write(session)
     run = _locked_run(session, run_id)
     first, last = _range(session, run, first, last)
-    parts = [p for p in segments(run) if p.first <= last and p.last >= first]
+    parts = [p for p in run_segments(run) if p.first <= last and p.last >= first]
     if all(p.state == VOIDED for p in parts):
         session.rollback()
         raise StampRunError(f"serials {serial_label(first)}-{serial_label(last)} are already void")
     change = _record(session, run, "void", first, last, user, note)
-    if all(p.state == VOIDED for p in segments(run)):
+    if all(p.state == VOIDED for p in run_segments(run)):
         run.status = VOIDED
     session.commit()
     return change

@@ -1,10 +1,18 @@
-"""Scans of stamps: exact counts, copied-code patterns, shared locations.
+"""Scans of stamps: exact counts and copied-code patterns (shared locations:
+:mod:`qrsvc.stamps.locations`).
 
 Counting happens on the request path and is exact: one ``INSERT ... ON CONFLICT DO
 UPDATE SET scan_count = scan_count + 1`` per scan, so concurrent scans from several
 server processes never lose an increment. A :class:`StampScan` row per scan keeps the
 pattern (when, which client, where if shared) that tells a copied code from a buyer
 checking twice.
+
+Every page that shows a stamp's verdict goes through :func:`record_scan`, whatever its
+URL says: a printed copy can carry any URL. What tells a buyer's second look (reading
+the page in another language, reloading it) from another check is what no printed code
+can carry: the same client as the stamp's last counted scan, within
+:data:`REVIEW_WINDOW` of it. That look is shown, not counted; a copy scanned by other
+phones always is.
 """
 
 from __future__ import annotations
@@ -13,7 +21,6 @@ import contextlib
 import functools
 import hashlib
 import hmac
-import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -32,14 +39,12 @@ from qrsvc.stamps.sql import writer_turn
 # they come from at least two clients.
 COPIED_DAY_SCANS = 3
 COPIED_WEEK_SCANS = 10
-#: Two located scans farther apart than this, faster than anyone travels: a copy.
-FAR_APART_KM = 50
-MAX_TRAVEL_KMH = 100
 #: How much of a client hash the stamp keeps of its last scan (StampState.last_client):
 #: enough to tell two phones apart, too little to follow one.
 CLIENT_TAG = 8
-#: A shared location is attached to the client's scan of the last hour.
-LOCATION_WINDOW = timedelta(hours=1)
+#: The same client looking at the stamp again this soon after its counted scan is
+#: re-reading the page, not checking another package (app setting STAMP_REVIEW_SECONDS).
+REVIEW_WINDOW = timedelta(minutes=5)
 
 #: Reasons, most serious first; a stamp keeps its most serious one.
 COPY_REASONS = ("far_apart", "copied")
@@ -54,6 +59,7 @@ class ScanResult:
     first_scan_at: datetime | None
     pin_confirmed_at: datetime | None
     copied: bool  # the pattern looks like a copied code
+    counted: bool = True  # False: the same client's second look, shown but not counted
 
 
 def client_hash(secret: str, address: str | None, user_agent: str | None) -> str:
@@ -94,6 +100,7 @@ def record_scan(
     client: str,
     now: datetime,
     alert: str = "",
+    review_window: timedelta = REVIEW_WINDOW,
 ) -> ScanResult:
     """Count one scan of ``serial`` (in run ``run_id``) by ``client``; return the counts.
 
@@ -103,11 +110,27 @@ def record_scan(
     The first scans of a stamp, and one buyer checking again, need no more than the
     count. ``alert`` is a reason to flag the stamp for staff whatever the
     pattern says (a scan of a voided or not yet activated stamp).
+
+    When ``client`` made the stamp's last counted scan less than ``review_window`` ago,
+    this is that buyer's second look: the same statement leaves the count alone, and
+    no scan row is written (:attr:`ScanResult.counted` is False).
     """
-    values = {"serial": serial, "run_id": run_id, "now": now, "tag": client[:CLIENT_TAG]}
-    count, first_at, confirmed_at, reason, several = connection.execute(
+    values = {
+        "serial": serial,
+        "run_id": run_id,
+        "now": now,
+        "tag": client[:CLIENT_TAG],
+        # No window, no second looks (NULL compares as unknown): not even a scan whose
+        # time was taken just before another of the same client's wrote a later one.
+        "review_since": now - review_window if review_window > timedelta(0) else None,
+    }
+    count, first_at, confirmed_at, reason, several, counted = connection.execute(
         _count_statement(connection.dialect.name), values
     ).one()
+    if not counted:
+        if alert and not reason:
+            reason = flag(connection, serial, alert, reason)
+        return ScanResult(count, first_at, confirmed_at, reason in COPY_REASONS, counted=False)
     # A stamp already flagged as copied stays flagged: no need to look again.
     copied = (
         count >= min(COPIED_DAY_SCANS, COPIED_WEEK_SCANS)
@@ -119,9 +142,9 @@ def record_scan(
     )
     connection.execute(_INSERT_SCAN, {"serial": serial, "at": now, "client_hash": client})
     if copied:
-        reason = _flag(connection, serial, "copied", reason)
+        reason = flag(connection, serial, "copied", reason)
     elif alert and not reason:
-        reason = _flag(connection, serial, alert, reason)
+        reason = flag(connection, serial, alert, reason)
     return ScanResult(count, first_at, confirmed_at, reason in COPY_REASONS)
 
 
@@ -130,11 +153,20 @@ def _count_statement(dialect: str):
     """``INSERT ... ON CONFLICT DO UPDATE SET scan_count = scan_count + 1 RETURNING ...``.
 
     Built once per database kind, with bound parameters: building the statement anew
-    for every scan cost more than running it.
+    for every scan cost more than running it. A second look by the stamp's last client
+    within the review window (bound ``review_since``) changes nothing; ``counted``
+    (the stamp's last counted scan is this one) tells the caller so.
     """
     table = StampState.__table__
     now = bindparam("now", type_=table.c.last_scan_at.type)
     tag = bindparam("tag", type_=table.c.last_client.type)
+    since = bindparam("review_since", type_=table.c.last_scan_at.type)
+    # NULL (a row the PIN form made before any scan) is not a second look.
+    second_look = and_(
+        table.c.last_client == tag,
+        table.c.last_client != "",
+        table.c.last_scan_at > since,
+    )
     insert_for = postgresql.insert if dialect == "postgresql" else sqlite.insert
     return (
         insert_for(table)
@@ -154,8 +186,9 @@ def _count_statement(dialect: str):
             index_elements=[table.c.serial],
             # Every expression reads the row as it was before this scan.
             set_={
-                "scan_count": table.c.scan_count + 1,
-                "last_scan_at": now,
+                "scan_count": table.c.scan_count + case((second_look, 0), else_=1),
+                "first_scan_at": func.coalesce(table.c.first_scan_at, now),
+                "last_scan_at": case((second_look, table.c.last_scan_at), else_=now),
                 "several_clients": or_(
                     table.c.several_clients,
                     and_(table.c.last_client != "", table.c.last_client != tag),
@@ -169,6 +202,7 @@ def _count_statement(dialect: str):
             table.c.pin_confirmed_at,
             table.c.alert_reason,
             table.c.several_clients,
+            (table.c.last_scan_at == now).label("counted"),
         )
     )
 
@@ -212,7 +246,9 @@ def looks_copied(row, client: str) -> bool:
     )
 
 
-def _flag(connection: Connection | Session, serial: int, reason: str, current: str) -> str:
+def flag(connection: Connection | Session, serial: int, reason: str, current: str) -> str:
+    """Flag ``serial`` for staff with ``reason`` unless it has a more serious one (``current``);
+    return the reason it keeps."""
     if current and REASONS.index(current) <= REASONS.index(reason):
         return current
     connection.execute(
@@ -221,62 +257,6 @@ def _flag(connection: Connection | Session, serial: int, reason: str, current: s
         .values(suspicious=True, alert_reason=reason)
     )
     return reason
-
-
-def share_location(
-    session: Session, serial: int, *, client: str, latitude: float, longitude: float
-) -> bool:
-    """Attach a location the buyer chose to share to their latest scan; True if flagged.
-
-    Returns True when this location is too far from another one for the same item to
-    have travelled between them: the code has been copied.
-    """
-    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
-        raise ValueError("latitude must be within ±90 and longitude within ±180")
-    now = utcnow()
-    session = begin_write(session)
-    scan = session.scalar(
-        select(StampScan)
-        .where(
-            StampScan.serial == serial,
-            StampScan.client_hash == client,
-            StampScan.at >= now - LOCATION_WINDOW,
-        )
-        .order_by(StampScan.id.desc())
-        .limit(1)
-    )
-    if scan is None:
-        session.rollback()
-        return False
-    scan.latitude, scan.longitude = round(latitude, 3), round(longitude, 3)  # ~100 m is enough
-    others = session.execute(
-        select(StampScan.at, StampScan.latitude, StampScan.longitude).where(
-            StampScan.serial == serial,
-            StampScan.id != scan.id,
-            StampScan.latitude.is_not(None),
-            StampScan.at >= now - timedelta(days=7),
-        )
-    ).all()
-    far = any(_too_far(scan.at, scan.latitude, scan.longitude, *other) for other in others)
-    if far:
-        current = session.scalar(select(StampState.alert_reason).where(StampState.serial == serial))
-        _flag(session, serial, "far_apart", current or "")
-    session.commit()
-    return far
-
-
-def _too_far(at: datetime, lat: float, lon: float, o_at: datetime, o_lat, o_lon) -> bool:
-    km = distance_km(lat, lon, o_lat, o_lon)
-    hours = max(abs((at - o_at).total_seconds()) / 3600, 1 / 60)
-    return km > FAR_APART_KM and km / hours > MAX_TRAVEL_KMH
-
-
-def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance between two points, in kilometres (haversine)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(a)))
 
 
 def prune_scans(session: Session, *, older_than_days: int) -> int:

@@ -2,12 +2,17 @@
 
 Thin views: parse the token, call one service of :mod:`qrsvc.stamps.pages`, render.
 A token that is not one we signed never reaches the database.
+
+Every page that shows a stamp's verdict to a person counts the scan, whatever the URL
+carries: a copy of the code can be printed with any query string, so nothing in the
+URL may keep a scan out of the count. A buyer's second look at the page (another
+language, a reload) is told apart by the service, from the client and the time.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import timedelta
 from urllib.parse import quote
 
 from flask import (
@@ -18,20 +23,22 @@ from flask import (
     g,
     make_response,
     redirect,
+    render_template,
     request,
     url_for,
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_limiter.util import get_remote_address
 
-from qrsvc.extensions import csrf, db, hit_limits, limiter
+from qrsvc.extensions import csrf, db, limiter
+from qrsvc.fastpath import catalog_gettext, render_with_kept_layout
 from qrsvc.i18n import UI_LANGUAGES, requested_language
+from qrsvc.localtime import local_today
+from qrsvc.ratelimit import client_address, hit_limits
 from qrsvc.stamps import facts, pages
 from qrsvc.stamps.codes import StampCodeError, make_token, parse_token
-from qrsvc.stamps.rendering import page_gettext, render_page
-from qrsvc.stamps.scans import client_hash
-from qrsvc.templating import VIETNAM_TZ
+from qrsvc.stamps.locations import FAR_APART_KM
+from qrsvc.stamps.scans import REVIEW_WINDOW, client_hash
 
 bp = Blueprint("stamps", __name__)
 
@@ -65,18 +72,25 @@ def choose_language() -> None:
 
 @bp.get("/S/<token>")
 @bp.get("/s/<token>", endpoint="stamp_lower")
+@bp.get("/S/<token>/", endpoint="stamp_slash")
+@bp.get("/s/<token>/", endpoint="stamp_lower_slash")
 def stamp(token: str):
-    """The stamp page; any other spelling of a genuine token redirects to the canonical one."""
+    """The stamp page; any other spelling of a genuine token redirects to the canonical one.
+
+    A redirect shows no verdict and counts nothing; the page it leads to counts.
+    """
     hit_limits(_page_limit(), scope="stamp-page", description=_FLOOD)
     serial = _serial_or_none(token)
     if serial is None:
         return _render(pages.StampPage("unknown"))
     canonical = make_token(_key(), serial)
-    if token != canonical or request.endpoint == "stamps.stamp_lower":
+    if token != canonical or request.endpoint != "stamps.stamp":
         query = request.query_string.decode("latin-1")
         target = url_for("stamps.stamp", token=canonical)
         return redirect(target + (f"?{query}" if query else ""), code=301)
-    page = pages.stamp_page(db.session, serial, client=_client(), count=_is_scan())
+    page = pages.stamp_page(
+        db.session, serial, client=_client(), count=_is_scan(), review_window=_review_window()
+    )
     return _render(page, canonical)
 
 
@@ -158,31 +172,36 @@ def render_item_stamp(batch, serial: str) -> Response | None:
         prefix = quote(request.path.rsplit("/", 1)[0], safe="/")
         query = request.query_string.decode("latin-1")
         return redirect(f"{prefix}/{canonical}" + (f"?{query}" if query else ""), code=301)
-    page = pages.stamp_page(db.session, number, client=_client(), count=_is_scan())
+    page = pages.stamp_page(
+        db.session, number, client=_client(), count=_is_scan(), review_window=_review_window()
+    )
     return _render(page, canonical)
 
 
 def _render(page: pages.StampPage, token: str | None = None) -> Response:
     if token is None and page.serial is not None:
         token = make_token(_key(), page.serial)
-    scans = page.scans
-    # On the stamp page itself the language links are relative (the same on every stamp
-    # page, so kept with the layout); after a form they lead back to the stamp page.
-    same_page = request.method == "GET"
-    html = render_page(
-        "stamps/stamp.html",
-        layout_slots=() if same_page else ("langs",),
-        **page_gettext(),
+    context = dict(
+        catalog_gettext(),
         page=page,
+        offline_offer=False,  # a verdict is never kept offline, whatever URL reached it
         state=page.state,
+        verdict=page.verdict,
         facts=page.product,
-        scans=scans,
-        copied=scans and (scans.copied or page.location_flagged),
+        scans=page.scans,
+        copied=page.copied,
+        evidence=page.evidence,
+        far_apart_km=FAR_APART_KM,
         token=token,
-        switch=SAME_PAGE_LINKS if same_page else _language_links(token),
-        today=datetime.now(VIETNAM_TZ).date(),
+        today=local_today(),
         report_contact=current_app.config.get("STAMP_REPORT_CONTACT", ""),
     )
+    if request.method == "GET":
+        # The stamp page itself: its language links are relative, the same on every stamp
+        # page, so the whole layout is kept per language (see qrsvc.fastpath).
+        html = render_with_kept_layout("stamps/stamp.html", switch=SAME_PAGE_LINKS, **context)
+    else:  # after a form: the language links lead back to the stamp page
+        html = render_template("stamps/stamp.html", switch=_language_links(token), **context)
     response = make_response(html)
     response.status_code = page.status_code
     # Every scan must reach us to be counted; and a stamp page is nobody's search result.
@@ -191,15 +210,15 @@ def _render(page: pages.StampPage, token: str | None = None) -> Response:
     return response
 
 
-#: The page in each interface language. ``via=site`` marks the link as one on the site:
-#: reading the page in another language is not one more check of the stamp.
-SAME_PAGE_LINKS = tuple((code, f"?lang={code}&via=site") for code in UI_LANGUAGES)
+#: The page in each interface language. Nothing in them keeps the look out of the count
+#: (a printed copy could carry it too): the service knows the same client's second look.
+SAME_PAGE_LINKS = tuple((code, f"?lang={code}") for code in UI_LANGUAGES)
 
 
 def _language_links(token: str | None) -> list[tuple[str, str]]:
     """After a form was sent: the stamp page in each interface language, [(code, url)]."""
     path = url_for("stamps.stamp", token=token) if token else request.path
-    return [(code, f"{path}?lang={code}&via=site") for code in UI_LANGUAGES]
+    return [(code, f"{path}?lang={code}") for code in UI_LANGUAGES]
 
 
 def _serial_or_none(token: str) -> int | None:
@@ -215,22 +234,28 @@ def _key() -> bytes:
 
 def _client() -> str:
     return client_hash(
-        current_app.config["SECRET_KEY"], get_remote_address(), request.user_agent.string
+        current_app.config["SECRET_KEY"], client_address(), request.user_agent.string
     )
+
+
+def _review_window() -> timedelta:
+    """How soon after its counted scan the same client's look is a second look
+    (``STAMP_REVIEW_SECONDS``; 0: every look counts)."""
+    seconds = current_app.config.get("STAMP_REVIEW_SECONDS")
+    return REVIEW_WINDOW if seconds is None else timedelta(seconds=seconds)
 
 
 def _is_scan() -> bool:
     """A real person's GET: not a HEAD, a link preview, a crawler or a prefetch.
 
-    The service worker refetches a page it keeps for offline use with
-    ``X-Qrsvc-Purpose: offline-pack``; browsers mark prefetches with (Sec-)Purpose;
-    the page's own links (another language) carry ``via=site``.
+    Only what a request says about itself in its headers and method counts here, never
+    its URL: the service worker refetches a page it keeps for offline use with
+    ``X-Qrsvc-Purpose: offline-pack``; browsers mark prefetches with (Sec-)Purpose.
     """
     headers = request.headers
     purpose = f"{headers.get('Sec-Purpose', '')} {headers.get('Purpose', '')}"
     return (
         request.method == "GET"
-        and "via=site" not in request.environ.get("QUERY_STRING", "")
         and headers.get("X-Qrsvc-Purpose") != "offline-pack"
         and "prefetch" not in purpose
         and not _BOTS.search(request.user_agent.string or "")

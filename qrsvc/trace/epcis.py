@@ -15,33 +15,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from qrsvc.epcis import EPCISExportError, EventRecord, Quantity, epcis_document
+from qrsvc.epcis.units import unit_code
 from qrsvc.epcis.vocab import is_uri
 from qrsvc.extensions import db
+from qrsvc.localtime import OFFSET
 from qrsvc.models import Batch, BatchInput, Product, TraceEvent
 from qrsvc.trace.identifiers import batch_uri
-
-#: Units producers type, to UN/ECE Recommendation 20 codes.
-UNIT_CODES = {
-    "kg": "KGM",
-    "g": "GRM",
-    "gram": "GRM",
-    "t": "TNE",
-    "tấn": "TNE",
-    "tonne": "TNE",
-    "l": "LTR",
-    "lít": "LTR",
-    "litre": "LTR",
-    "liter": "LTR",
-    "ml": "MLT",
-    "piece": "H87",
-    "pieces": "H87",
-    "pcs": "H87",
-    "cái": "H87",
-    "chiếc": "H87",
-    "quả": "H87",
-}
-# Codes typed as codes are taken as they are.
-UNIT_CODES.update({code.lower(): code for code in ("KGM", "GRM", "TNE", "LTR", "MLT", "H87")})
 
 
 def batch_document(batch: Batch, public_url: str) -> dict[str, Any]:
@@ -85,11 +64,20 @@ def _document(events: list[TraceEvent], public_url: str) -> dict[str, Any]:
 
 
 def lot_quantity(batch: Batch, amount: float | None, unit: str, public_url: str) -> Quantity:
-    """A lot with an amount; an amount in a unit we cannot name in Rec. 20 is left out."""
+    """A lot with its amount: in a Rec. 20 unit, or a count when no unit is given.
+
+    A unit without a Rec. 20 code (text typed before units were chosen from a list)
+    raises EPCISExportError: leaving the amount out would say something else.
+    """
     uri = batch_uri(batch, public_url)
-    code = UNIT_CODES.get(unit.strip().lower()) if unit else None
-    if not amount or amount <= 0 or (unit and code is None):
+    if not amount or amount <= 0:
         return Quantity(uri)
+    code = unit_code(unit)
+    if unit and code is None:
+        raise EPCISExportError(
+            f"unit {unit[:40]!r} of lot {batch.lot} has no UN/ECE Rec. 20 code; "
+            "choose the unit from the list in the admin"
+        )
     return Quantity(uri, amount, code)
 
 
@@ -116,7 +104,7 @@ def event_record(event: TraceEvent, public_url: str) -> EventRecord:
     return EventRecord(
         event_type=event.event_type,
         event_time=event.event_time,
-        tz_offset=event.tz_offset or "+07:00",
+        tz_offset=event.tz_offset or OFFSET,
         biz_step=event.biz_step or None,
         disposition=event.disposition or None,
         read_point=event.read_point if is_uri(event.read_point) else None,

@@ -10,6 +10,7 @@ from markupsafe import Markup
 
 from qrsvc.epcis.records import offset_timezone
 from qrsvc.inline import inline
+from qrsvc.localtime import VIETNAM
 from qrsvc.models import Batch, Product, TraceEvent
 from qrsvc.trace.identifiers import batch_path, product_path
 from qrsvc.trace.labels import event_label, producer_kind, unit_label
@@ -33,11 +34,11 @@ def trace_css() -> Markup:
 
 
 def event_local(event: TraceEvent) -> datetime:
-    """The event's time at the place it happened (its recorded offset, +07:00 in Vietnam)."""
+    """The event's time at the place it happened (its recorded offset; Vietnam's if none)."""
     try:
         zone = offset_timezone(event.tz_offset)
     except (ValueError, IndexError):
-        zone = offset_timezone("+07:00")
+        zone = VIETNAM
     return event.event_time.astimezone(zone)
 
 

@@ -37,7 +37,7 @@ def choose_language(available: list[str]) -> tuple[str, bool]:
     ``g.lang`` stays the visitor's language, so buttons and headings follow it even
     when the record itself has not been translated yet.
     """
-    wanted = requested_language()
+    wanted = requested_language(available)
     g.lang = wanted
     if wanted in available:
         return wanted, False
@@ -76,8 +76,10 @@ def language_links(path: str, languages: list[str]) -> list[tuple[str, str]]:
 
 
 def pictures_of(media: list[Media], lang: str) -> list:
-    """Responsive pictures of the images that have variants (others are still processing)."""
-    return [picture(item, lang) for item in media if item.kind == "image" and item.variants]
+    """Responsive pictures of the images that have variants (others are still processing)
+    and alt text (others are not for the public)."""
+    shown = [m for m in media if m.kind == "image" and m.variants and m.has_alt_text]
+    return [picture(item, lang) for item in shown]
 
 
 def remember_language(response: Response) -> Response:

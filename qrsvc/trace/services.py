@@ -7,20 +7,19 @@ here applies that rule so the resolver, the pages and the JSON API cannot disagr
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from qrsvc.extensions import db
+from qrsvc.localtime import local_today
 from qrsvc.models import Batch, BatchInput, Media, Product, Status, TraceEvent, TraceLink
-
-VIETNAM = timezone(timedelta(hours=7))
 
 
 def today_in_vietnam() -> date:
     """Today's date where the certificates were issued (it decides OCOP badge validity)."""
-    return datetime.now(VIETNAM).date()
+    return local_today()
 
 
 def plausible(text: str, max_length: int) -> bool:
@@ -104,7 +103,7 @@ def first_photos(products: list[Product]) -> dict[int, Media]:
     found = {
         m.id: m
         for m in db.session.scalars(select(Media).where(Media.id.in_(set(wanted.values()))))
-        if m.kind == "image" and m.variants
+        if m.kind == "image" and m.variants and m.has_alt_text
     }
     return {pid: found[mid] for pid, mid in wanted.items() if mid in found}
 

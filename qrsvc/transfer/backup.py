@@ -10,14 +10,19 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.engine import make_url
 
-PG_DUMP_HELP = (
+# The commands are put in as values, so that a translation cannot change them.
+PG_DUMP_HELP = _l(
     "This database is PostgreSQL: back it up with pg_dump, e.g.\n"
-    '  pg_dump --format=custom --file=qrsvc-$(date +%F).dump "$DATABASE_URL"\n'
+    "  %(dump)s\n"
     "and restore with\n"
-    '  pg_restore --clean --if-exists --dbname="$DATABASE_URL" qrsvc-YYYY-MM-DD.dump\n'
-    "Copy the media folder (QRSVC_MEDIA_DIR) as well: photos and audio live there."
+    "  %(restore)s\n"
+    "Copy the media folder (QRSVC_MEDIA_DIR) as well: photos and audio live there.",
+    dump='pg_dump --format=custom --file=qrsvc-$(date +%F).dump "$DATABASE_URL"',
+    restore='pg_restore --clean --if-exists --dbname="$DATABASE_URL" qrsvc-YYYY-MM-DD.dump',
 )
 
 
@@ -43,7 +48,7 @@ def backup_database(database_uri: str, target: str | Path) -> Path:
         raise BackupNotPossibleError(PG_DUMP_HELP)
     target = Path(target)
     if target.resolve() == source_path.resolve():
-        raise ValueError("The backup cannot overwrite the database itself.")
+        raise ValueError(_("The backup cannot overwrite the database itself."))
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".partial")
     source = sqlite3.connect(f"file:{source_path}?mode=ro", uri=True)

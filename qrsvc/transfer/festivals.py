@@ -11,15 +11,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
+from qrsvc.identifiers import IdentifierError, relic_code
 from qrsvc.models import Relic
-from qrsvc.transfer.values import typed_values
+from qrsvc.transfer.validation import check_cells, printable, row_cells
 
 #: With the relic, the fields that tell one festival (stele) of a relic from another.
 PART_KEYS = {"festivals": ("lunar_month", "lunar_day"), "steles": ("position",)}
-#: Fields a record cannot do without, beyond its key (the admin's form asks for them too).
-REQUIRED = {"festivals": ("name.vi",), "steles": ()}
 
 
 def describe(kind: str, code: Any, raw: dict[str, Any]) -> str:
@@ -28,7 +28,7 @@ def describe(kind: str, code: Any, raw: dict[str, Any]) -> str:
         text = f"{code or '?'} {raw.get('lunar_day', '?')}/{raw.get('lunar_month', '?')}"
     else:
         text = f"{code or '?'} #{raw.get('position', '?')}"
-    return text[:60]
+    return printable(text)
 
 
 def import_part(session, spec, kind, raw, result, seen: dict, user_id: int | None) -> None:
@@ -37,29 +37,40 @@ def import_part(session, spec, kind, raw, result, seen: dict, user_id: int | Non
     ``seen`` maps each key met so far in the file to its line: a second row with the
     same key is refused rather than silently overwriting the first.
     """
+    from qrsvc.admin.checks import identifier_message
     from qrsvc.admin.editing import version_of
     from qrsvc.admin.revisions import diff, record_revision
 
-    values, errors = typed_values(spec, raw, handled=("relic",))
+    cells, errors = row_cells(spec, raw, handled=("relic",))
     code = raw.get("relic")
-    code = code.strip().upper() if isinstance(code, str) else code
+    code = code.strip() if isinstance(code, str) else code
     result.key = describe(kind, code, raw)
     if code is None or code == "":
-        errors.append("'relic' is missing: the code of the relic, e.g. LK01.")
+        errors.append(_("'relic' is missing: the code of the relic, e.g. LK01."))
     elif not isinstance(code, str):
-        errors.append(f"'relic': {str(code)[:40]!r} is not a relic code.")
-    failed = {column for column in raw if column not in values}
+        errors.append(
+            "'relic': " + _("%(value)s is not a relic code.", value=repr(printable(code, 40)))
+        )
+    else:
+        try:  # looked up next: check it first (PostgreSQL refuses a NUL outright)
+            code = relic_code(code)
+        except IdentifierError as exc:
+            errors.append(f"'relic': {identifier_message(exc)}")
+    # The fields that say which record the row is, typed by the admin's form: as if new,
+    # since which record it is is not known yet.
+    as_new = check_cells(spec, cells, None)
+    errors += as_new.messages(PART_KEYS[kind])
     for name in PART_KEYS[kind]:
-        if name not in failed and values.get(name) is None:
-            errors.append(f"'{name}' is missing.")
+        if name not in as_new.problems and as_new.values.get(name) is None:
+            errors.append(f"'{name}': {_('This field is required.')}")
     if errors:
         result.errors.extend(errors)
         return
     relic_id = session.scalar(select(Relic.id).where(Relic.code == code))
     if relic_id is None:
-        result.errors.append(f"Unknown relic '{code[:40]}'.")
+        result.errors.append(_("Unknown relic '%(code)s'.", code=code[:40]))
         return
-    key = tuple(values[name] for name in PART_KEYS[kind])
+    key = tuple(as_new.values[name] for name in PART_KEYS[kind])
     first = seen.setdefault((kind, code, key), result.line)
     if first != result.line:
         result.errors.append(_duplicate(kind, code, key, first))
@@ -72,14 +83,15 @@ def import_part(session, spec, kind, raw, result, seen: dict, user_id: int | Non
         select(model).where(model.relic_id == relic_id, *same_key).order_by(model.id)
     ).first()
     creating = record is None
+    # The admin's form checks the record as the row leaves it: a new one as it did above.
+    checked = as_new if creating else check_cells(spec, cells, spec.read(record))
+    if checked.problems:
+        result.errors.extend(checked.messages())
+        return
     before = {} if creating else spec.read(record)
-    flat = {**before, **values}
+    flat = {**before, **checked.values}
     if kind == "festivals" and flat.get("days") is None:
         flat["days"] = 1  # an empty cell: a one-day festival, as the admin assumes
-    for name in REQUIRED[kind]:
-        if not flat.get(name):
-            result.errors.append(f"'{name}' is missing.")
-            return
     if creating:
         record = spec.new(session, None, relic_id)
     spec.write(record, flat, creating=creating)
@@ -97,11 +109,18 @@ def import_part(session, spec, kind, raw, result, seen: dict, user_id: int | Non
 def _duplicate(kind: str, code: str, key: tuple, first: int) -> str:
     if kind == "festivals":
         month, day = key
-        return (
-            f"Line {first} already has a festival of {code} on lunar day {day}/{month}: "
-            "one row per festival."
+        return _(
+            "Line %(line)d already has a festival of %(code)s on lunar day %(day)d/%(month)d: "
+            "one row per festival.",
+            line=first,
+            code=code,
+            day=day,
+            month=month,
         )
-    return (
-        f"Line {first} already has the stele of {code} at position {key[0]}: "
-        "give each stele its own position."
+    return _(
+        "Line %(line)d already has the stele of %(code)s at position %(position)d: "
+        "give each stele its own position.",
+        line=first,
+        code=code,
+        position=key[0],
     )

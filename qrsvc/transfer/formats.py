@@ -18,6 +18,8 @@ import json
 import re
 from typing import Any
 
+from flask_babel import gettext as _
+
 FORMAT_NAME = "qrsvc-exchange"
 FORMAT_VERSION = 2
 KINDS = ("producers", "relics", "products", "festivals", "steles")
@@ -34,28 +36,41 @@ def read_json(data: bytes) -> dict[str, list[dict[str, Any]]]:
     try:
         doc = json.loads(data.decode("utf-8-sig"))
     except ValueError as exc:  # also a number of thousands of digits, which json refuses
-        raise TransferError(f"The file is not valid JSON ({str(exc)[:200]}).") from None
+        raise TransferError(
+            _("The file is not valid JSON (%(reason)s).", reason=str(exc)[:200])
+        ) from None
     if not isinstance(doc, dict):
         raise TransferError(
-            "The JSON file must hold an object with relics, producers, products, festivals, steles."
+            _(
+                "The JSON file must hold an object with relics, producers, products, "
+                "festivals, steles."
+            )
         )
     if doc.get("format", FORMAT_NAME) != FORMAT_NAME:
-        raise TransferError(f"This is not a {FORMAT_NAME} file.")
+        raise TransferError(_("This is not a %(format)s file.", format=FORMAT_NAME))
     version = doc.get("version", FORMAT_VERSION)
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        raise TransferError(f"'version' must be a whole number such as {FORMAT_VERSION}.")
+        raise TransferError(
+            _("'version' must be a whole number such as %(version)d.", version=FORMAT_VERSION)
+        )
     if version > FORMAT_VERSION:
         raise TransferError(
-            f"This file has format version {version}; this qrsvc reads versions up to "
-            f"{FORMAT_VERSION}: update qrsvc first."
+            _(
+                "This file has format version %(version)d; this qrsvc reads versions up to "
+                "%(newest)d: update qrsvc first.",
+                version=version,
+                newest=FORMAT_VERSION,
+            )
         )
     found = {kind: doc.get(kind) or [] for kind in KINDS}
     if not all(isinstance(rows, list) for rows in found.values()):
         raise TransferError(
-            "relics, producers, products, festivals and steles must each be a list."
+            _("relics, producers, products, festivals and steles must each be a list.")
         )
     if sum(len(rows) for rows in found.values()) > MAX_ROWS:
-        raise TransferError(f"Too many records; import at most {MAX_ROWS} at a time.")
+        raise TransferError(
+            _("Too many records; import at most %(limit)d at a time.", limit=MAX_ROWS)
+        )
     return found
 
 
@@ -64,7 +79,7 @@ def read_csv(data: bytes) -> dict[str, list[dict[str, Any]]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise TransferError("The CSV file must be saved as UTF-8.") from None
+        raise TransferError(_("The CSV file must be saved as UTF-8.")) from None
     # The header holds no separator but the file's own (a spreadsheet set to Vietnamese
     # writes ';'), so it tells which one. csv.Sniffer would guess the quoting as well,
     # and a text with "quotes" inside (which spreadsheets write as "") can fool it into
@@ -81,14 +96,16 @@ def read_csv(data: bytes) -> dict[str, list[dict[str, Any]]]:
         rows = []
         for row in reader:
             if len(rows) >= MAX_ROWS:
-                raise TransferError(f"Too many rows; import at most {MAX_ROWS} at a time.")
+                raise TransferError(
+                    _("Too many rows; import at most %(limit)d at a time.", limit=MAX_ROWS)
+                )
             extra = row.pop(None, None)
             rows.append(
                 {k: (v or "").strip() for k, v in row.items()}
                 | ({"__extra__": extra} if extra else {})
             )
     except csv.Error as exc:
-        raise TransferError(f"The CSV file cannot be read ({exc}).") from None
+        raise TransferError(_("The CSV file cannot be read (%(reason)s).", reason=exc)) from None
     if "code" in header:
         kind = "relics"
     elif "relic" in header and "lunar_month" in header:
@@ -101,9 +118,11 @@ def read_csv(data: bytes) -> dict[str, list[dict[str, Any]]]:
         kind = "producers"
     else:
         raise TransferError(
-            "The first line must name the columns: 'code' for relics, "
-            "'producer' and 'ref' for products, 'ref' and 'name' for producers, "
-            "'relic' and 'lunar_month' for festivals, 'relic' and 'position' for steles."
+            _(
+                "The first line must name the columns: 'code' for relics, "
+                "'producer' and 'ref' for products, 'ref' and 'name' for producers, "
+                "'relic' and 'lunar_month' for festivals, 'relic' and 'position' for steles."
+            )
         )
     return {k: rows if k == kind else [] for k in KINDS}
 
@@ -214,9 +233,21 @@ def parse_opening_hours(value: Any) -> list[dict[str, Any]]:
     if value is None:
         return []
     if not isinstance(value, str):
-        raise ValueError(f"{str(value)[:40]!r} is not text like {HOURS_EXAMPLE!r}")
+        raise ValueError(
+            _(
+                "%(value)s is not text like %(example)s",
+                value=repr(str(value)[:40]),
+                example=repr(HOURS_EXAMPLE),
+            )
+        )
     if len(value) > MAX_HOURS_TEXT:
-        raise ValueError(f"too long ({len(value)} characters; at most {MAX_HOURS_TEXT})")
+        raise ValueError(
+            _(
+                "too long (%(length)d characters; at most %(limit)d)",
+                length=len(value),
+                limit=MAX_HOURS_TEXT,
+            )
+        )
     entries = []
     for part in value.split(";"):
         part = " ".join(part.split())
@@ -224,12 +255,18 @@ def parse_opening_hours(value: Any) -> list[dict[str, Any]]:
             continue
         match = _ENTRY.fullmatch(part)
         if match is None:
-            raise ValueError(f"{part[:60]!r} is not like {HOURS_EXAMPLE!r}")
+            raise ValueError(
+                _(
+                    "%(value)s is not like %(example)s",
+                    value=repr(part[:60]),
+                    example=repr(HOURS_EXAMPLE),
+                )
+            )
         days = _parse_days(match["days"], part)
         for opens, closes in re.findall(_SPAN, match["times"]):
             opens, closes = _time(opens, part), _time(closes, part, closing=True)
             if closes <= opens:
-                raise ValueError(f"{part[:60]!r} closes before it opens")
+                raise ValueError(_("%(value)s closes before it opens", value=repr(part[:60])))
             entries.append({"days": list(days), "opens": opens, "closes": closes})
     return entries
 
@@ -240,14 +277,18 @@ def _parse_days(text: str, part: str) -> list[str]:
         ends = re.split(_DASH, token)
         if len(ends) > 2 or not all(end.lower() in _DAY_NAMES for end in ends):
             raise ValueError(
-                f"{part[:60]!r}: {token[:20]!r} is not a day "
-                f"(write {' '.join(DAY_CODES)}, or T2 ... T7, CN)"
+                _(
+                    "%(value)s: %(day)s is not a day (write %(days)s, or T2 ... T7, CN)",
+                    value=repr(part[:60]),
+                    day=repr(token[:20]),
+                    days=" ".join(DAY_CODES),
+                )
             )
         first, last = (DAY_CODES.index(_DAY_NAMES[end.lower()]) for end in (ends[0], ends[-1]))
         for step in range((last - first) % 7 + 1):  # Sa-Mo runs over the weekend
             day = DAY_CODES[(first + step) % 7]
             if day in days:
-                raise ValueError(f"{part[:60]!r} names {day} twice")
+                raise ValueError(_("%(value)s names %(day)s twice", value=repr(part[:60]), day=day))
             days.append(day)
     return days
 
@@ -255,5 +296,7 @@ def _parse_days(text: str, part: str) -> list[str]:
 def _time(text: str, part: str, *, closing: bool = False) -> str:
     hours, minutes = (int(n) for n in text.split(":"))
     if minutes > 59 or hours > 24 or (hours == 24 and (minutes or not closing)):
-        raise ValueError(f"{part[:60]!r}: {text} is not a time of day")
+        raise ValueError(
+            _("%(value)s: %(time)s is not a time of day", value=repr(part[:60]), time=text)
+        )
     return f"{hours:02d}:{minutes:02d}"

@@ -14,15 +14,17 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from qrsvc.database import begin_write
 from qrsvc.extensions import db
+from qrsvc.identifiers import IdentifierError, record_ref, relic_code
 from qrsvc.models import Festival, Producer, Product, Relic, Stele, utcnow
 from qrsvc.transfer.festivals import PART_KEYS, import_part
 from qrsvc.transfer.formats import opening_hours_text, parse_opening_hours
-from qrsvc.transfer.values import typed_values
+from qrsvc.transfer.validation import check_cells, printable, row_cells
 
 #: The column that names a record's own code, or (festivals, steles) its relic's.
 KEYS = {
@@ -141,7 +143,7 @@ def import_records(
     """Check (and with ``apply``, store) every record; nothing is stored if any row fails."""
     specs = _specs()
     report = ImportReport()
-    seen: dict[tuple, int] = {}  # festival and stele keys met so far, with their line
+    seen: dict[tuple, int] = {}  # the keys of the rows met so far, with their line
     session = begin_write()
     try:
         for kind in ORDER:
@@ -151,14 +153,14 @@ def import_records(
                 result = RowResult(kind, index + 2, "")
                 report.rows.append(result)
                 if not isinstance(raw, dict):
-                    result.errors.append("A record must be an object of fields.")
+                    result.errors.append(_("A record must be an object of fields."))
                     continue
                 savepoint = session.begin_nested()
                 try:
                     if kind in PART_KEYS:
                         import_part(session, spec, kind, raw, result, seen, user_id)
                     else:
-                        _import_row(session, spec, kind, raw, result, user_id)
+                        _import_row(session, spec, kind, raw, result, seen, user_id)
                 except IntegrityError as exc:
                     result.errors.append(str(exc.orig).splitlines()[0][:200])
                 if result.errors:
@@ -176,45 +178,90 @@ def import_records(
     return report
 
 
-def _import_row(session, spec, kind, raw, result, user_id) -> None:
+def _is_ref(value: Any) -> bool:
+    try:
+        record_ref(value)
+    except IdentifierError:
+        return False
+    return True
+
+
+def _duplicate(kind: str, key: str, first: int) -> str:
+    # A whole sentence per kind: a translation cannot take a noun put into it.
+    if kind == "relics":
+        return _(
+            "Line %(line)d already has the relic %(code)s: one row per relic.", line=first, code=key
+        )
+    if kind == "producers":
+        return _(
+            "Line %(line)d already has the producer %(code)s: one row per producer.",
+            line=first,
+            code=key,
+        )
+    return _(
+        "Line %(line)d already has the product %(code)s: one row per product.",
+        line=first,
+        code=key,
+    )
+
+
+def _import_row(session, spec, kind, raw, result, seen: dict, user_id) -> None:
+    from qrsvc.admin.checks import identifier_message
     from qrsvc.admin.revisions import diff, record_revision
 
     key_name = KEYS[kind]
-    values, errors = typed_values(spec, raw, HANDLED.get(kind, ()))
+    cells, errors = row_cells(spec, raw, HANDLED.get(kind, ()))
     hours = None
     if kind == "relics" and "opening_hours" in raw:
         try:
             hours = parse_opening_hours(raw["opening_hours"])
         except ValueError as exc:
             errors.append(f"'opening_hours': {exc}.")
-    key = str(values.get(key_name) or "").strip()
-    result.key = key
-    if not key:
-        errors.append(f"'{key_name}' is missing.")
+    key = cells.get(key_name)
+    result.key = printable(key if isinstance(key, str) else "")
+    if key is None or key == "":
+        errors.append(_("'%(name)s' is missing.", name=key_name))
+    else:
+        try:  # the key is looked up next: check it first (PostgreSQL refuses a NUL outright)
+            key = relic_code(key) if kind == "relics" else record_ref(key)
+        except IdentifierError as exc:
+            errors.append(f"'{key_name}': {identifier_message(exc)}")
+        else:
+            result.key = key
+            first = seen.setdefault((kind, key), result.line)
+            if first != result.line:
+                errors.append(_duplicate(kind, key, first))
+    if kind == "products" and "producer" in raw and not _is_ref(raw["producer"]):
+        errors.append("'producer': " + _("give the reference of an existing producer."))
     if errors:
         result.errors.extend(errors)
         return
     model = MODELS[kind]
-    column = getattr(model, key_name)
-    record = session.scalar(
-        select(model).where(column == (key.upper() if kind == "relics" else key))
-    )
+    record = session.scalar(select(model).where(getattr(model, key_name) == key))
     creating = record is None
+    # The admin's form checks the record as the row leaves it: types, required, lengths...
+    checked = check_cells(spec, cells, None if creating else spec.read(record))
+    if checked.problems:
+        result.errors.extend(checked.messages())
+        return
     before = {} if creating else _read(kind, spec, record)
-    flat = {**before, **values}
+    flat = {**before, **checked.values, key_name: key}
     if creating:
         record = model()
         if kind == "products":
             producer = session.scalar(select(Producer).where(Producer.ref == raw.get("producer")))
             if producer is None:
-                result.errors.append(f"Unknown producer '{str(raw.get('producer', ''))[:40]}'.")
+                result.errors.append(
+                    _("Unknown producer '%(ref)s'.", ref=str(raw.get("producer", ""))[:40])
+                )
                 return
             record.producer_id = producer.id
     else:
         flat.pop(key_name, None)
+    # ... then the checks of the whole record the admin's save runs (codes, uniqueness...).
     problems = spec.check(session, record, flat) if spec.check else {}
     if problems:
-        result.errors.extend(f"{k or 'record'}: {v}" for k, v in problems.items())
+        result.errors.extend(f"'{k}': {v}" if k else str(v) for k, v in problems.items())
         return
     spec.write(record, flat, creating=creating)
     if hours is not None and (creating or hours != record.opening_hours):

@@ -1,7 +1,7 @@
 /* Progressive enhancement only: every page works without this file.
    1. Registers the service worker (/sw.js) that keeps visited pages for offline use.
-   2. Shows the "save all relics" button, which fetches /offline-pack.json and asks the
-      service worker to save every page and small photo listed there. */
+   2. Shows the "save all relics" button where it makes sense (see below), which asks
+      the service worker to save every page and photo listed by /offline-pack.json. */
 (function () {
   "use strict";
   if (!("serviceWorker" in navigator) || !("caches" in window)) return;
@@ -14,15 +14,41 @@
     }
   });
 
+  /* The offer to save all relics shows only where saving can work and is still to be
+     done: the page has one (pages that cannot be kept have none), a worker is
+     active, the phone is online, the worker keeps this kind of page, and the pack
+     saved on this phone (if any) is not the current one. */
   var box = document.querySelector("[data-pack]");
-  if (!box) return;
+  if (!box || !navigator.onLine || /^\/(s|admin|api)\//i.test(location.pathname)) return;
   var button = box.querySelector("[data-pack-button]");
   var status = box.querySelector("[data-pack-status]");
-  box.hidden = false;
 
   function say(key, extra) {
     status.textContent = status.getAttribute("data-" + key) + (extra || "");
   }
+
+  function savedVersion() {
+    return caches.match("/offline-pack.json").then(function (saved) {
+      return saved ? saved.json().then(function (pack) { return pack.version; }) : null;
+    });
+  }
+
+  function currentVersion() {
+    return fetch("/offline-pack.json", { credentials: "same-origin" }).then(function (response) {
+      return response.json();
+    }).then(function (pack) { return pack.version; });
+  }
+
+  /* ready: a worker is active (never, where service workers are blocked). */
+  navigator.serviceWorker.ready.then(savedVersion).then(function (saved) {
+    if (!saved) return false;
+    /* Saved before: ask whether relics or photos changed since (a small JSON list). */
+    return currentVersion().then(function (current) { return current === saved; }, function () { return true; });
+  }).then(function (upToDate) {
+    button.hidden = upToDate;
+    if (upToDate) say("done");
+    box.hidden = false;
+  }).catch(function () {});
 
   button.addEventListener("click", function () {
     button.disabled = true;
@@ -39,7 +65,7 @@
           reg.active.postMessage({ type: "offline-pack" }, [channel.port2]);
         });
       })
-      .then(function () { say("done"); })
+      .then(function () { say("done"); button.hidden = true; })
       .catch(function () { say("fail"); })
       .then(function () { button.disabled = false; });
   });

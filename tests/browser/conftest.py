@@ -16,7 +16,7 @@
     A function, not a fixture: another fresh context with the same phone profile
     (e.g. ``java_script_enabled=False``), for tests that need several.
 
-``chromium``
+``chromium`` (from ``tests/chromium.py``, shared with tests/journeys)
     The browser itself (session-wide): Debian's ``/usr/bin/chromium`` launched
     headless; nothing is ever downloaded. When it is missing the tests fail if
     ``CI=true`` and are skipped with the reason otherwise.
@@ -26,7 +26,6 @@ Mark browser tests with ``@pytest.mark.browser``.
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -39,16 +38,6 @@ from werkzeug.serving import make_server
 from qrsvc.extensions import db
 from tests.conftest import build_app, migrate
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PHONE_USER_AGENT = (
     "Mozilla/5.0 (Linux; Android 11; SM-A125F) AppleWebKit/537.36 "
     "(KHTML, like Gecko) Chrome/120.0.0.0 Mobile Safari/537.36"
@@ -90,25 +79,6 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
         thread.join(5)
         with app.app_context():
             db.engine.dispose()
-
-
-@pytest.fixture(scope="session")
-def chromium():
-    """Debian's chromium, headless, driven by Playwright (see module doc)."""
-    if not os.path.exists(CHROMIUM):
-        message = f"{CHROMIUM} is missing: apt-get install -y chromium"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    playwright = sync_playwright().start()
-    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-    try:
-        yield browser
-    finally:
-        browser.close()
-        playwright.stop()
 
 
 def new_phone_context(browser, **overrides):

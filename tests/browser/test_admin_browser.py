@@ -101,7 +101,7 @@ def test_editor_creates_publishes_and_prints_a_relic(live_server, browser_page, 
     page.locator("figure img").wait_for()
     assert page.evaluate("document.querySelector('figure img').naturalWidth") > 100
     with page.expect_download() as download:
-        page.locator("a.button.primary").click()
+        page.locator("button.primary[formaction]").click()
     pdf = Path(download.value.path()).read_bytes()
     assert verify_pdf(pdf, [f"HTTP://QR.TEST/R/{code}"]).ok
 

@@ -67,6 +67,7 @@ def test_a_buyer_can_share_a_location_with_one_tap(live_server, chromium):
         with page.expect_navigation():
             share.click()
         assert page.get_by_text("Tem chính hãng").first.is_visible()
+        assert page.get_by_role("status").get_by_text("đã nhận được vị trí").is_visible()
         assert errors == []  # the inline script ran under the page's CSP
     finally:
         context.close()
