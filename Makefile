@@ -22,14 +22,17 @@ demo: $(STAMP) translations
 
 install: $(STAMP) translations
 
+# Test files run side by side on TEST_WORKERS processes (pytest-xdist; 0: in this one).
+TEST_WORKERS ?= 2
 test: $(STAMP) translations
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	bash .ci/security
-	$(BIN)/pytest -q tests/test_no_private_names.py
+	$(BIN)/lint-imports --no-cache .importlinter
+	$(BIN)/pytest -q tests/test_no_private_names.py tests/test_import_contracts.py
 
 format: $(STAMP)
 	$(BIN)/ruff format .

@@ -1,17 +1,27 @@
-"""Database engine set-up: SQLite tuned for a web server, a health probe."""
+"""The database: the ``db`` handle, SQLite tuned for a web server, writes, a health probe.
+
+``db`` is made here, beside what it is tuned with, and bound to the app by
+:func:`qrsvc.extensions.init_app` (which also offers it as ``qrsvc.extensions.db``).
+Of ``qrsvc`` this module imports only the models' declarative base.
+"""
 
 from __future__ import annotations
 
 from flask import Flask
+from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, scoped_session
 
+from qrsvc.models.base import Base
+
+__all__ = ["begin_write", "configure_engine_events", "database_ok", "db"]
+
+db = SQLAlchemy(model_class=Base)
+
 
 def configure_engine_events(app: Flask) -> None:
     """Install per-connection settings once the engine exists."""
-    from qrsvc.extensions import db
-
     with app.app_context():
         engine = db.engine
     if engine.dialect.name == "sqlite":
@@ -48,8 +58,6 @@ def begin_write(session: Session | scoped_session | None = None) -> Session:
     transaction already open is committed first, which expires what it loaded
     so that it is read again, under the lock. On PostgreSQL this is a plain BEGIN.
     """
-    from qrsvc.extensions import db
-
     scoped = session if session is not None else db.session
     session = scoped() if isinstance(scoped, scoped_session) else scoped
     if session.in_transaction():
@@ -60,8 +68,6 @@ def begin_write(session: Session | scoped_session | None = None) -> Session:
 
 def database_ok() -> bool:
     """True when a trivial query reaches the database (the cheap health check)."""
-    from qrsvc.extensions import db
-
     try:
         db.session.execute(text("SELECT 1"))
         return True

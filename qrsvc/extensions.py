@@ -1,16 +1,21 @@
-"""Flask extensions, created unbound and bound to the app in :func:`init_app`."""
+"""Flask extensions, created unbound and bound to the app in :func:`init_app`.
+
+``db`` is :data:`qrsvc.database.db` (made there, beside its engine settings), offered
+here with the other extensions.
+"""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from flask import Flask
 from flask_babel import Babel
 from flask_login import LoginManager
 from flask_migrate import Migrate
-from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 
+from qrsvc.database import configure_engine_events, db
 from qrsvc.fastpath import protect_unsafe_methods
-from qrsvc.models.base import Base
 from qrsvc.ratelimit import RateLimits, hit_limits, limited_blueprint
 
 __all__ = [
@@ -18,7 +23,6 @@ __all__ = [
     "login_manager", "migrate",
 ]  # fmt: skip
 
-db = SQLAlchemy(model_class=Base)
 migrate = Migrate(render_as_batch=True, compare_type=True)
 csrf = CSRFProtect()
 login_manager = LoginManager()
@@ -29,18 +33,11 @@ limiter = RateLimits()
 
 def init_app(app: Flask) -> None:
     """Bind every extension to ``app``."""
-    from qrsvc import database
-
     db.init_app(app)
-    database.configure_engine_events(app)
-    migrate.init_app(app, db, directory=str(_migrations_dir()))
+    configure_engine_events(app)
+    # The checkout's migrations/, beside the package the app is named after.
+    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
     protect_unsafe_methods(app, csrf)  # only POSTs and the like pay for the check
     login_manager.init_app(app, add_context_processor=False)  # the admin adds current_user
     login_manager.login_view = "admin.login"
     limiter.init_app(app)
-
-
-def _migrations_dir():
-    from qrsvc import PROJECT_ROOT
-
-    return PROJECT_ROOT / "migrations"

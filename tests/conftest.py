@@ -27,7 +27,31 @@ from qrsvc.models import Base, Producer, Role, User
 #: ``chromium``, one per test session, for tests/browser and tests/journeys alike.
 pytest_plugins = ("tests.chromium",)
 
-TEST_DATABASE_URL = os.environ.get("QRSVC_TEST_DATABASE_URL", "")
+
+def _database_of_this_worker(url: str) -> str:
+    """``url``, or under pytest-xdist a database of this worker's own beside it.
+
+    The workers run test files side by side, and each empties every table between its
+    tests: on one shared PostgreSQL database they would empty each other's. The
+    worker's database is made on first use (``<name>_gw0``, ...).
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not url or not worker:
+        return url
+    base, name = url.rsplit("/", 1)
+    own = f"{name}_{worker}"
+    engine = create_engine(
+        url.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT"
+    )
+    with engine.connect() as conn:
+        exists = conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": own})
+        if not exists:
+            conn.execute(text(f'CREATE DATABASE "{own}"'))
+    engine.dispose()
+    return f"{base}/{own}"
+
+
+TEST_DATABASE_URL = _database_of_this_worker(os.environ.get("QRSVC_TEST_DATABASE_URL", ""))
 PUBLIC_URL = "http://qr.test"
 PASSWORD = "correct horse battery staple"
 

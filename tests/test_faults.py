@@ -232,8 +232,8 @@ def start_worker(app) -> subprocess.Popen:
         [str(BIN / "rq"), "worker", "--burst", "--url", REDIS_URL, jobs.QUEUE],
         env=env,
         cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
 
 
@@ -270,7 +270,7 @@ def test_a_killed_print_worker_leaves_a_failed_job_that_reprints_the_same_serial
     deadline = time.monotonic() + 120
     while (state := job_state(session, job_id)).done == 0 or state.status != "running":
         assert state.status in ("queued", "running"), (state.status, state.error)
-        assert worker.poll() is None, worker.communicate()[1].decode()[-2000:]
+        assert worker.poll() is None, worker.communicate()[0].decode()[-3000:]
         assert time.monotonic() < deadline, "the worker never started the job"
         time.sleep(0.05)
     # RQ runs the job in a "work horse" child in a process group of its own: kill it
@@ -289,7 +289,7 @@ def test_a_killed_print_worker_leaves_a_failed_job_that_reprints_the_same_serial
     with app.app_context():
         jobs.retry_job(session, job_id)
     worker = start_worker(app)
-    assert worker.wait(timeout=600) == 0, worker.communicate()[1].decode()[-2000:]
+    assert worker.wait(timeout=600) == 0, worker.communicate()[0].decode()[-2000:]
     done = job_state(session, job_id)
     assert done.error == ""
     assert (done.status, done.done, done.attempts, done.stamp_run_id) == (

@@ -436,3 +436,15 @@ def test_check_links_covers_relic_signs(app, runner, catalog):
     assert result.exit_code == 0, result.output
     assert "ok   relic LK01  http://qr.test/r/LK01" in result.output
     assert "ZZ09" not in result.output  # a draft was never put on a sign
+
+
+def test_a_bad_check_digit_gets_advice_in_the_buyers_language_not_gs1_english(client):
+    """Found by a walk: "GTIN check digit is 0, not 1" on a Vietnamese page."""
+    answer = client.get("/01/08936001000011/10/BG2610A", headers={"Accept-Language": "vi"})
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 400
+    # Advice in the buyer's language first; GS1's technical reason only after it.
+    assert "Hãy quét lại nhãn" in page
+    assert page.index("Hãy quét lại nhãn") < page.index("Chi tiết kỹ thuật") < page.index("check")
+    english = client.get("/01/08936001000011", headers={"Accept-Language": "en"})
+    assert "Scan the label again" in english.get_data(as_text=True)

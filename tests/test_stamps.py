@@ -8,7 +8,9 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select, update
 
+from qrsvc.cache import bump_generation
 from qrsvc.extensions import db
+from qrsvc.localtime import local_today
 from qrsvc.models import Batch, Producer, Product, StampRunChange, StampScan, StampState, utcnow
 from qrsvc.stamps import runs
 from qrsvc.stamps.alerts import counterfeit_alerts
@@ -895,3 +897,20 @@ def test_segments_and_serial_state_agree_on_every_serial():
         for serial in range(part.first, part.last + 1):
             assert serial_state(serial, changes, base=base) == (part.state, part.change)
     assert serial_state(5, changes, base="not_activated") == ("not_activated", None)
+
+
+def test_a_genuine_stamp_on_a_product_past_its_use_by_date_says_so(session, scan):
+    """Found by a walk: "genuine stamp" for a food past its date, which the batch page flags."""
+    batch_id = make_batch()
+    batch = db.session.get(Batch, batch_id)
+    batch.expiry_date = local_today() - timedelta(days=5)
+    db.session.commit()
+    _, first, _ = new_run(batch_id=batch_id)
+    page = scan(first).get_data(as_text=True)
+    assert "Genuine stamp" in page  # the stamp is real ...
+    assert "Past its use-by date" in page and "expired" in page  # ... the food is not good
+    batch.expiry_date = local_today() + timedelta(days=5)
+    db.session.commit()
+    bump_generation()  # kept run facts are read again
+    _, other, _ = new_run(batch_id=batch_id)
+    assert "Past its use-by date" not in scan(other, ip="10.0.0.2").get_data(as_text=True)

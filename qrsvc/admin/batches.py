@@ -14,7 +14,7 @@ from qrsvc import labels
 from qrsvc.admin.access import EVERYONE
 from qrsvc.admin.checks import check_lot, check_ref, taken
 from qrsvc.admin.crud import contains, register
-from qrsvc.admin.products import product_spec  # registered first: the parent
+from qrsvc.admin.products import product_name, product_spec  # registered first: the parent
 from qrsvc.admin.records import EntitySpec, Field
 from qrsvc.epcis.units import UNITS, Unit, unit_code
 from qrsvc.identifiers import BATCH_REF_LENGTH, ref_from
@@ -119,7 +119,7 @@ batch_spec = register(
         parent=product_spec.name,
         parent_attr="product_id",
         check=check_batch,
-        title=lambda b: f"{b.ref} · {b.lot}",
+        title=lambda b: f"{product_name(b.product)} · {b.lot}",
         search=contains(Batch.ref, Batch.lot),
         children=("event",),
     ),

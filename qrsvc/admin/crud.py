@@ -17,6 +17,7 @@ from sqlalchemy import bindparam, false, func, select
 
 from qrsvc.admin import bp, revisions
 from qrsvc.admin.access import EVERYONE, get_scoped, role_required, scoped
+from qrsvc.admin.adding import add_label, add_offer, may_create
 from qrsvc.admin.conflicts import Choices, conflict_items, submitted_choices
 from qrsvc.admin.editing import (
     EditConflictError,
@@ -65,6 +66,8 @@ def register(spec: EntitySpec, plural: str) -> EntitySpec:
             record=record,
             revisions=revisions.history(spec.name, record_id),
             restorable_before=revisions.restorable_before,
+            restored_from=revisions.restored_from,
+            shown_changes=revisions.shown_changes,
             action_form=ActionForm(),
         )
 
@@ -163,6 +166,7 @@ def _list(spec: EntitySpec):
         total=total,
         size=PAGE_SIZE,
         query=query,
+        offer=add_offer(spec, SPECS.get(spec.parent or ""), current_user),
     )
 
 
@@ -241,6 +245,10 @@ def _edit(spec: EntitySpec, record_id: int | None, parent_id: int | None):
         ),
         specs=SPECS,
         input_name=input_name,
+        may_create=lambda child: may_create(child, current_user),
+        add_label=add_label,
+        shown_changes=revisions.shown_changes,
+        shown_value=revisions.shown_value,
     ), status
 
 
@@ -330,5 +338,6 @@ def _restore(revision_id: int, *, before: bool):
     except (EditConflictError, InvalidRecordError) as exc:
         flash(_("This version cannot be restored: %(why)s", why=str(exc)), "error")
     else:
-        flash(_("The earlier version was restored."), "info")
+        version = revision.version - 1 if before else revision.version
+        flash(_("Version %(v)d was restored.", v=version), "info")
     return redirect(url_for(f"admin.{spec.name}_history", record_id=revision.entity_id))

@@ -97,13 +97,15 @@ def save_record(
     action: str | None = None,
     keep_stored: frozenset[str] = frozenset(),
     undecided: frozenset[str] = frozenset(),
+    restored_from: int | None = None,
 ) -> Any:
     """Create or update a record from flat ``values``; returns the saved record.
 
     ``values`` are based on ``expected_version``; when someone saved since, they are
     merged with that newer save field by field. After a conflict, ``keep_stored``
     names the fields where the editor chose the stored value (as it was at
-    ``expected_version``), and ``undecided`` those still to choose.
+    ``expected_version``), and ``undecided`` those still to choose. A restore names
+    the version it puts back in ``restored_from`` (kept in the revision).
 
     Raises :class:`EditConflictError` when a field needs the editor's choice,
     :class:`InvalidRecordError` when a check refuses the values, ``NotFound`` when
@@ -153,6 +155,8 @@ def save_record(
         return record
     # Records without a version column count their revisions instead (see version_of).
     unversioned = 1 if creating else current + 1
+    if restored_from is not None:
+        changes[revisions.RESTORED_FROM] = restored_from
     new_version = record.version if hasattr(record, "version") else unversioned
     revisions.record_revision(
         session,
@@ -223,7 +227,9 @@ def restore_revision(
     target = revisions.state_after(current, newer)
     version = version_of(session, spec, record)
     session.rollback()
-    return save_record(spec, user, revision.entity_id, target, version, action="restore")
+    return save_record(
+        spec, user, revision.entity_id, target, version, action="restore", restored_from=since
+    )
 
 
 def _short(exc: IntegrityError) -> str:

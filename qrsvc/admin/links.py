@@ -14,7 +14,7 @@ from qrsvc.admin.checks import check_url
 from qrsvc.admin.crud import register
 from qrsvc.admin.products import product_spec  # registered first: the parent
 from qrsvc.admin.records import EntitySpec, Field
-from qrsvc.i18n import CONTENT_LANGUAGES
+from qrsvc.i18n import CONTENT_LANGUAGES, LANGUAGE_NAMES
 from qrsvc.models import TraceLink
 from qrsvc.resolver.linktypes import is_storable, link_type_choices
 
@@ -27,7 +27,7 @@ FIELDS = (
         "lang",
         _l("Language of the page"),
         kind="choice",
-        choices=tuple((c, c) for c in CONTENT_LANGUAGES),
+        choices=tuple((c, LANGUAGE_NAMES.get(c, c)) for c in CONTENT_LANGUAGES),
     ),
     Field("media_type", _l("Media type"), max_length=80),
     Field("is_default", _l("Default link of the product"), kind="bool"),

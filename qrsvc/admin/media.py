@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import format_decimal
+from flask_babel import format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -263,7 +263,23 @@ def media_file(record_id: int):
     return redirect(media_url(media, 1024))
 
 
+def media_name(media: Media) -> str:
+    """What tells one file from another in a list: its description or caption in the
+    admin's language, else in Vietnamese, else its file name."""
+    lang = str(get_locale() or "vi")
+    for texts, in_lang in (
+        (media.alt, lang),
+        (media.caption, lang),
+        (media.alt, "vi"),
+        (media.caption, "vi"),
+    ):
+        text = ((texts or {}).get(in_lang) or "").strip()
+        if text:
+            return text
+    return media.original_name or f"#{media.id}"
+
+
 @bp.context_processor
 def media_helpers() -> dict:
     """Gallery helpers for the admin templates."""
-    return {"gallery": gallery, "media_url": media_url}
+    return {"gallery": gallery, "media_url": media_url, "media_name": media_name}

@@ -21,6 +21,8 @@ from qrsvc.admin.printouts import (
     labels_pdf,
     sign_pdf,
 )
+from qrsvc.admin.products import product_name
+from qrsvc.admin.relics import relic_spec
 from qrsvc.downloads import content_disposition
 from qrsvc.localtime import local_today
 from qrsvc.models import Batch, Relic
@@ -79,7 +81,7 @@ def print_relic(record_id: int):
     formats, name = _chosen_format("sign")
     return render_template(
         "admin/print.html",
-        title=relic.code,
+        title=relic_spec.title(relic),
         back=url_for("admin.relic_edit", record_id=relic.id),
         formats=formats,
         chosen=name,
@@ -116,7 +118,7 @@ def print_batch(record_id: int):
     count, error = _label_count()
     return render_template(
         "admin/print.html",
-        title=batch.ref,
+        title=f"{product_name(batch.product)} · {batch.ref}",
         back=url_for("admin.batch_edit", record_id=batch.id),
         formats=formats,
         chosen=name,

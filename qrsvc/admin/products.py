@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
@@ -64,6 +65,11 @@ def add_months(day: date, months: int) -> date:
     raise ValueError(day)  # pragma: no cover - 28 always exists
 
 
+def product_name(product: Product) -> str:
+    """The product's name in the admin's language (Vietnamese when it has none), else its ref."""
+    return product.display_name(str(get_locale() or "vi")) or product.ref
+
+
 def check_product(session: Session, product: Product, values: dict[str, Any]) -> dict[str, str]:
     """References and GTINs unique; a certificate expiry derived from its date."""
     errors: dict[str, str] = {}
@@ -94,7 +100,7 @@ product_spec = register(
         parent=producer_spec.name,
         parent_attr="producer_id",
         check=check_product,
-        title=lambda p: p.display_name("vi") or p.ref,
+        title=product_name,
         search=contains(Product.ref, Product.gtin, Product.category, Product.name),
         children=("batch", "link"),
     ),

@@ -15,14 +15,20 @@ needs a person to choose.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from qrsvc.admin.records import EntitySpec, same_value
+from qrsvc.admin.records import EntitySpec, Field, same_value
 from qrsvc.extensions import db
+from qrsvc.i18n import LANGUAGE_NAMES
 from qrsvc.models import Revision
+
+#: A key of a revision's ``changes`` that is not a field: the version a restore put back.
+#: Field keys never start with "@", so such notes cannot be taken for a change.
+RESTORED_FROM = "@restored_from"
 
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
@@ -53,6 +59,73 @@ def record_revision(
     return revision
 
 
+def field_changes(changes: dict[str, Any] | None) -> dict[str, list[Any]]:
+    """The ``{field: [old, new]}`` part of a revision's ``changes`` (notes left out)."""
+    return {k: v for k, v in (changes or {}).items() if not k.startswith("@")}
+
+
+def restored_from(revision: Revision) -> int | None:
+    """The version a "restore" revision put back, when it was recorded."""
+    version = (revision.changes or {}).get(RESTORED_FROM)
+    return version if isinstance(version, int) and not isinstance(version, bool) else None
+
+
+@dataclass(frozen=True)
+class ShownChange:
+    """One changed field as a person reads it: its form label and the values' words."""
+
+    key: str
+    label: str
+    lang: str | None
+    before: Any
+    after: Any
+
+
+def field_label(spec: EntitySpec, key: str) -> str:
+    """The form label of flat ``key``, with the language of a per-language field:
+    ``architecture.en`` → "Kiến trúc (English)"; an unknown key is shown as it is."""
+    name, _sep, lang = key.partition(".")
+    f = spec.field_of(key)
+    if f is None:
+        return key
+    if lang:
+        return f"{f.label} ({LANGUAGE_NAMES.get(lang, lang)})"
+    return str(f.label)
+
+
+def shown_value(spec: EntitySpec, key: str, value: Any) -> Any:
+    """A flat value in the words of the form: a choice's label, a date as a date."""
+    f: Field | None = spec.field_of(key)
+    if f is None or value is None or value == "":
+        return value
+    if f.kind == "choice":
+        return spec.choice_label(f.name, value)
+    try:
+        if f.kind == "date" and isinstance(value, str):
+            return date.fromisoformat(value)
+        if f.kind == "datetime" and isinstance(value, str):
+            return datetime.fromisoformat(value)
+    except ValueError:
+        pass  # a value the field never held: shown as it was stored
+    return value
+
+
+def shown_changes(spec: EntitySpec, changes: dict[str, Any] | None) -> list[ShownChange]:
+    """The field changes of a revision in the order of the form, labelled for people."""
+    order = {f.name: i for i, f in enumerate(spec.fields)}
+    rows = [
+        ShownChange(
+            key=key,
+            label=field_label(spec, key),
+            lang=key.partition(".")[2] or None,
+            before=shown_value(spec, key, old),
+            after=shown_value(spec, key, new),
+        )
+        for key, (old, new) in field_changes(changes).items()
+    ]
+    return sorted(rows, key=lambda r: (order.get(r.key.partition(".")[0], len(order)), r.key))
+
+
 def history(entity_type: str, entity_id: int) -> list[Revision]:
     """The revisions of one record, newest first."""
     stmt = (
@@ -68,7 +141,7 @@ def restorable_before(revision: Revision) -> bool:
     revision that created it (before it, nothing existed)."""
     if revision.action in ("create", "delete"):
         return False
-    return any(old is not None for old, _new in (revision.changes or {}).values())
+    return any(old is not None for old, _new in field_changes(revision.changes).values())
 
 
 def changes_since(entity_type: str, entity_id: int, version: int) -> list[Revision]:
@@ -89,7 +162,7 @@ def state_after(current: dict[str, Any], newer: list[Revision]) -> dict[str, Any
     """The flat state once ``newer`` revisions (any order) are undone from ``current``."""
     state = dict(current)
     for revision in sorted(newer, key=lambda r: r.id, reverse=True):
-        for key, (old, _new) in revision.changes.items():
+        for key, (old, _new) in field_changes(revision.changes).items():
             # Kept even when None: "latitude was empty" must empty it again on a restore,
             # where a missing key would leave the newer value in place.
             state[key] = old

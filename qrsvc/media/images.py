@@ -24,7 +24,7 @@ from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from qrsvc.media.storage import MediaStore
+from qrsvc.media.storage import N_, MediaError, MediaStore
 from qrsvc.models import Media
 
 __all__ = [
@@ -55,27 +55,6 @@ _CONTENT_TYPES = {"jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp"
 _EXTENSIONS = {"jpeg": "jpg", "png": "png", "webp": "webp"}
 _IMAGE_MAGIC = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"RIFF")
 _LANG = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?")
-
-
-def N_(message: str) -> str:  # noqa: N802 (the name gettext tools look for)
-    """Mark ``message`` for the media catalog; it is translated where it is shown."""
-    return message
-
-
-class MediaError(ValueError):
-    """An upload that cannot be used; ``status`` is 413 for too big, 400 otherwise.
-
-    ``message`` is the English text (logs, the CLI); a view shows the reader
-    ``gettext(error.template, **error.params)``.
-    """
-
-    def __init__(self, message: str, status: int = 400, **params: int | float) -> None:
-        """Keep the message (a ``%(name)s`` template when ``params`` are given) and status."""
-        self.template = message
-        self.params = params
-        self.message = message % params if params else message
-        super().__init__(self.message)
-        self.status = status
 
 
 @dataclass(frozen=True)

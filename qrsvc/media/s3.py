@@ -21,7 +21,7 @@ import os
 from collections.abc import Mapping
 from typing import Any, BinaryIO
 
-from qrsvc.media.storage import MediaStore, check_key
+from qrsvc.media.storage import N_, MediaError, MediaStore, check_key
 
 log = logging.getLogger(__name__)
 
@@ -137,8 +137,6 @@ class S3MediaStore(MediaStore):
         return f"{self.url_prefix}/{check_key(key)}"
 
     def _storage_error(self, exc: Exception):
-        from qrsvc.media.images import N_, MediaError
-
         code = _error_code(exc)
         # The bucket's name and the storage's own words are for the operator's log.
         log.error("media bucket %s cannot take a file: %s", self.bucket, exc)

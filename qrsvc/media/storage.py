@@ -2,7 +2,9 @@
 
 The rest of the service only ever talks to :class:`MediaStore`, so media can move to
 shared or S3-compatible storage by adding one implementation (``S3MediaStore`` with the
-same five methods) and choosing it in :func:`media_store_from_config`.
+same five methods) and choosing it in :func:`qrsvc.media.media_store_from_config`.
+:class:`MediaError` (an upload or a store that failed, with its HTTP status) is here
+too, at the bottom of the package: the images, the local folder and the bucket raise it.
 
 Keys are relative, slash-separated paths of a deliberately small alphabet
 (``img/3f/3fa4.../w640.webp``): they are safe as file names, as S3 object keys and in
@@ -17,23 +19,34 @@ import logging
 import os
 import re
 import tempfile
-from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import BinaryIO
 
-if TYPE_CHECKING:
-    from flask import Flask
-
-__all__ = [
-    "LocalMediaStore",
-    "MediaStore",
-    "check_key",
-    "media_store",
-    "media_store_from_config",
-]
+__all__ = ["LocalMediaStore", "MediaError", "MediaStore", "N_", "check_key"]
 
 log = logging.getLogger(__name__)
 _KEY = re.compile(r"[a-z0-9][a-z0-9._-]{0,99}(?:/[a-z0-9][a-z0-9._-]{0,99}){0,7}")
+
+
+def N_(message: str) -> str:  # noqa: N802 (the name gettext tools look for)
+    """Mark ``message`` for the media catalog; it is translated where it is shown."""
+    return message
+
+
+class MediaError(ValueError):
+    """An upload that cannot be used; ``status`` is 413 for too big, 400 otherwise.
+
+    ``message`` is the English text (logs, the CLI); a view shows the reader
+    ``gettext(error.template, **error.params)``.
+    """
+
+    def __init__(self, message: str, status: int = 400, **params: int | float) -> None:
+        """Keep the message (a ``%(name)s`` template when ``params`` are given) and status."""
+        self.template = message
+        self.params = params
+        self.message = message % params if params else message
+        super().__init__(self.message)
+        self.status = status
 
 
 def check_key(key: str) -> str:
@@ -133,8 +146,6 @@ class LocalMediaStore(MediaStore):
 
 def _storage_error(root: Path, exc: OSError):
     """The upload's error for a folder that cannot take the file (full, read-only, gone)."""
-    from qrsvc.media.images import N_, MediaError  # images imports this module
-
     # The folder's path and the system's words are for the operator's log, not for an
     # uploading producer, who gets one sentence in their language.
     log.error("media folder %s cannot take a file: %s", root, exc)
@@ -154,27 +165,3 @@ def _storage_error(root: Path, exc: OSError):
             "Nothing was saved; please tell the administrator."
         )
     return MediaError(message, 507)
-
-
-def media_store_from_config(config: Mapping[str, Any]) -> MediaStore:
-    """The store the configuration asks for: a bucket or the ``MEDIA_DIR`` folder.
-
-    A bucket when ``MEDIA_S3_BUCKET`` (or ``QRSVC_MEDIA_S3_BUCKET``) is set.
-    """
-    from qrsvc.media.s3 import S3MediaStore, s3_settings
-
-    if s3_settings(config)["bucket"]:
-        return S3MediaStore.from_config(config)
-    return LocalMediaStore(config["MEDIA_DIR"], config.get("MEDIA_URL_PREFIX", "/media"))
-
-
-def media_store(app: Flask | None = None) -> MediaStore:
-    """The media store of ``app`` (the current application by default), made once per app."""
-    if app is None:
-        from flask import current_app
-
-        app = current_app  # its extensions and config are all this needs
-    store = app.extensions.get("qrsvc.media_store")
-    if store is None:
-        store = app.extensions["qrsvc.media_store"] = media_store_from_config(app.config)
-    return store

@@ -80,8 +80,15 @@ def _parse_request() -> DigitalLink:
     try:
         return parse_path(path, query)
     except DigitalLinkError as exc:
+        # The reason is GS1's technical English (a check digit, an AI): the buyer who
+        # scanned the label gets advice in their language first, the reason after it.
         raise BadRequest(
-            _("This is not a valid GS1 Digital Link: %(reason)s.", reason=exc)
+            _(
+                "This code cannot be read as a product code. Scan the label again; if it "
+                "still fails, the label may be damaged or not genuine. (Technical detail: "
+                "%(reason)s)",
+                reason=exc,
+            )
         ) from None
 
 

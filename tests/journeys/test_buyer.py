@@ -40,7 +40,7 @@ def test_buyer_scans_a_label_and_follows_the_batch(journey):
     # The producer prints one sheet of 3×7 labels for the lot.
     desk.goto(f"{journey.url}/admin/products/")
     desk.get_by_role("link", name=product_name).first.click()
-    desk.get_by_role("link", name=f"{PRODUCT_REF}-{LOT} · {LOT}").click()
+    desk.get_by_role("link", name=f"{product_name} · {LOT}").click()
     desk.get_by_role("link", name="In nhãn").click()
     desk.locator("#format").select_option(index=0)
     assert "3×7" in desk.locator("#format option:checked").inner_text()

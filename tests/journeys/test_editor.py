@@ -138,7 +138,7 @@ def test_editor_writes_publishes_merges_and_restores(journey, tmp_path):
     # History: who changed what, and the first version restored.
     editor.goto(edit_url)
     editor.get_by_role("link", name="Lịch sử").click()
-    history = editor.locator("ol.history > li")
+    history = editor.locator("ul.history > li")
     assert history.count() == 3  # text, publication, the merged save
     assert "Minh" in history.first.inner_text()
     journey.shot(editor, "history")

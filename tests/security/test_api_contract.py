@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 
 from qrsvc.demo import load_demo
 from qrsvc.extensions import db
-from qrsvc.media.storage import media_store_from_config
+from qrsvc.media import media_store_from_config
 
 #: Examples per operation and phase: enough to reach every parameter's edge cases,
 #: small enough for ``make test``.

@@ -28,7 +28,7 @@ from qrsvc.printing import jobs
 from qrsvc.printing.records import stamp_records
 from tests.conftest import PUBLIC_URL
 
-REDIS_URL = "redis://127.0.0.1:6379/14"
+REDIS_URL = "redis://127.0.0.1:6379/12"  # its own database: test files run side by side
 HEARTBEAT, TIMEOUT = 1, 3
 #: Three chunks of 50 sheets of 40: long enough to be killed after the first chunk.
 STAMPS = 6000
