@@ -143,6 +143,10 @@ def lot_number(value: object) -> str:
                 ),
                 char=describe(ch),
             )
+    if value in (".", ".."):
+        # A URL path segment of its own: browsers and proxies fold it away, so the
+        # printed code would lead to another page.
+        raise IdentifierError(N_("A lot number cannot be only dots."))
     return value
 
 

@@ -2,7 +2,8 @@
 
 Faults every command shares are answered here, once: a configuration that cannot
 work (exit 2), and a database or a Redis server that cannot be reached (exit 1),
-each get one line that says so, never a traceback, whichever command ran into them.
+each get one line that says so, never a traceback, whichever command ran into them;
+so does a file that cannot be read or written (a missing folder, no permission).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ REDIS_FAULTS = (RedisConnectionError, RedisTimeoutError)
 
 
 class DatabaseFault(click.ClickException):
-    """The database could not be reached (or failed as a server); one line, exit 1."""
+    """A fault commands share (the database, Redis, a file): one line on stderr, exit 1."""
 
     exit_code = 1
 
@@ -78,6 +79,10 @@ class QrsvcGroup(FlaskGroup):
             return super().invoke(ctx)
         except DATABASE_FAULTS as exc:
             raise database_fault(exc, _database_name(ctx)) from None
+        except OSError as exc:  # a file to read or write: a missing folder, no permission
+            if not exc.filename:
+                raise
+            raise DatabaseFault(f"{exc.filename}: {exc.strerror or exc}") from None
         except REDIS_FAULTS as exc:
             reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
             where = _redis_name(ctx)

@@ -27,13 +27,21 @@ from qrsvc.stamps.pin import PinResult, confirm_pin
 from qrsvc.stamps.states import serial_state
 
 # The buyer's view of a stamp; the HTTP status says the same to machines.
-STATUS_CODES = {"active": 200, "not_activated": 200, "voided": 410, "recalled": 410, "unknown": 404}
+STATUS_CODES = {
+    "active": 200,
+    "not_activated": 200,
+    "voided": 410,
+    "recalled": 410,
+    "unknown": 404,
+    "preview": 200,  # a request that is not a scan: no verdict, so nothing told by the status
+}
 
 
 @dataclass
 class StampPage:
     """One stamp as the page shows it; ``state`` is active, not_activated, voided,
-    recalled or unknown."""
+    recalled, unknown, or preview (a link preview, crawler, prefetch or HEAD: shown no
+    verdict, since it is not counted)."""
 
     state: str
     serial: int | None = None

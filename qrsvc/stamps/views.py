@@ -88,8 +88,10 @@ def stamp(token: str):
         query = request.query_string.decode("latin-1")
         target = url_for("stamps.stamp", token=canonical)
         return redirect(target + (f"?{query}" if query else ""), code=301)
+    if not _is_scan():
+        return _render(pages.StampPage("preview", serial=serial), canonical)
     page = pages.stamp_page(
-        db.session, serial, client=_client(), count=_is_scan(), review_window=_review_window()
+        db.session, serial, client=_client(), count=True, review_window=_review_window()
     )
     return _render(page, canonical)
 
@@ -172,8 +174,10 @@ def render_item_stamp(batch, serial: str) -> Response | None:
         prefix = quote(request.path.rsplit("/", 1)[0], safe="/")
         query = request.query_string.decode("latin-1")
         return redirect(f"{prefix}/{canonical}" + (f"?{query}" if query else ""), code=301)
+    if not _is_scan():
+        return _render(pages.StampPage("preview", serial=number), canonical)
     page = pages.stamp_page(
-        db.session, number, client=_client(), count=_is_scan(), review_window=_review_window()
+        db.session, number, client=_client(), count=True, review_window=_review_window()
     )
     return _render(page, canonical)
 
@@ -247,6 +251,9 @@ def _review_window() -> timedelta:
 
 def _is_scan() -> bool:
     """A real person's GET: not a HEAD, a link preview, a crawler or a prefetch.
+
+    Anything else is shown no verdict (a neutral "check this stamp" page, 200 whatever
+    the stamp's state): a verdict is only ever shown with its scan counted.
 
     Only what a request says about itself in its headers and method counts here, never
     its URL: the service worker refetches a page it keeps for offline use with

@@ -27,7 +27,7 @@ from typing import IO, Any
 from flask_babel import gettext as _
 
 from qrsvc.media.storage import check_key
-from qrsvc.transfer.formats import TransferError
+from qrsvc.transfer.formats import TransferError, load_json
 
 ARCHIVE_FORMAT = "qrsvc-archive"
 ARCHIVE_VERSION = 1
@@ -375,8 +375,8 @@ def _check_hash(
 def _json_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, name: str) -> Any:
     body = _read_member(archive, info, limit)
     try:
-        return json.loads(body.decode("utf-8"))
-    except ValueError as exc:  # also UnicodeDecodeError
+        return load_json(body.decode("utf-8"))
+    except ValueError as exc:  # also UnicodeDecodeError, and values nested too deep
         raise ArchiveError(
             _("%(name)s is not valid JSON (%(reason)s).", name=name, reason=str(exc)[:120])
         ) from None

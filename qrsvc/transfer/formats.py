@@ -31,10 +31,40 @@ class TransferError(ValueError):
     """A file that cannot be read at all (not one bad row: those are reported per row)."""
 
 
+#: How deep values may nest in an exchange file. Records are flat (a field holds text,
+#: a number or a small object of texts per language); anything deeper is not a record,
+#: and code that walks it must never meet Python's recursion limit.
+MAX_NESTING = 16
+
+
+def nesting_within(value: Any, limit: int = MAX_NESTING) -> bool:
+    """Whether lists and objects in ``value`` nest at most ``limit`` deep (no recursion)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            if depth > limit:
+                return False
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
+    return True
+
+
+def load_json(text: str) -> Any:
+    """``json.loads`` that refuses values nested deeper than :data:`MAX_NESTING`."""
+    try:
+        doc = json.loads(text)
+    except RecursionError:
+        raise ValueError(f"values nested more than {MAX_NESTING} deep") from None
+    if not nesting_within(doc):
+        raise ValueError(f"values nested more than {MAX_NESTING} deep")
+    return doc
+
+
 def read_json(data: bytes) -> dict[str, list[dict[str, Any]]]:
     """The record lists of an exchange JSON file."""
     try:
-        doc = json.loads(data.decode("utf-8-sig"))
+        doc = load_json(data.decode("utf-8-sig"))
     except ValueError as exc:  # also a number of thousands of digits, which json refuses
         raise TransferError(
             _("The file is not valid JSON (%(reason)s).", reason=str(exc)[:200])

@@ -226,3 +226,26 @@ def test_an_unreachable_redis_is_one_line_too(tmp_path):
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("qrsvc: cannot reach Redis"), result.stderr
     assert "hunter2" not in result.stderr  # the password is never shown
+
+
+def test_a_file_that_cannot_be_written_is_one_line_too(tmp_path):
+    """Found by a probe: an export into a missing folder ended in a traceback."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("QRSVC_", "DATABASE_URL", "REDIS_URL", "FLASK_"))
+    }
+    env.update(
+        QRSVC_INSTANCE_PATH=str(tmp_path / "instance"),
+        DATABASE_URL=f"sqlite:///{tmp_path / 'qrsvc.sqlite3'}",
+    )
+    run = [sys.executable, "-c", "from qrsvc.cli import main; main()"]
+    upgrade = subprocess.run([*run, "db", "upgrade"], capture_output=True, env=env, cwd=tmp_path)
+    assert upgrade.returncode == 0, upgrade.stderr
+    target = tmp_path / "missing" / "folder" / "export.json"
+    result = subprocess.run(
+        [*run, "export", str(target)], capture_output=True, text=True, env=env, cwd=tmp_path
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stdout + result.stderr
+    assert result.stderr.strip().splitlines() == [f"qrsvc: {target}: No such file or directory"]

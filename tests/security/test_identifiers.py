@@ -413,3 +413,13 @@ def test_the_epcis_document_is_named_inline(app, client):
         "epcis-bg-1.jsonld",
         "epcis-bg-1.jsonld",
     )
+
+
+@pytest.mark.parametrize("lot", [".", ".."])
+def test_a_lot_of_only_dots_is_refused(lot):
+    """Found by a probe: /p/REF/10/.. is folded away by browsers, to another page."""
+    from qrsvc.identifiers import IdentifierError, lot_number
+
+    with pytest.raises(IdentifierError):
+        lot_number(lot)
+    assert lot_number(".5.") == ".5."  # dots among other characters are a lot like any

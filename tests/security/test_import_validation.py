@@ -470,3 +470,22 @@ def test_a_database_error_is_not_reached_by_a_nul_in_a_key(app, runner, site, tm
     assert tables(app) == before
     with app.app_context():  # the session is usable afterwards
         assert db.session.execute(text("SELECT 1")).scalar() == 1
+
+
+@pytest.mark.parametrize("depth", [20, 990, 5000])
+def test_values_nested_deep_are_refused_not_a_crash(app, runner, client, accounts, tmp_path, depth):
+    """Found by a probe: a 2 KB document nested 990 deep gave a 500 and a traceback."""
+    accounts.login("editor")
+    deep = "[" * depth + "1" + "]" * depth
+    data = (
+        '{"format": "qrsvc-exchange", "version": 2, "products": [{"producer": "HTX-TUTRU", '
+        f'"ref": "d", "status": "draft", "name.vi": "x", "category": {deep}}}]}}'
+    ).encode()
+    before = tables(app)
+    result = cli_import(runner, tmp_path, "deep.json", data)
+    assert result.exit_code != 0 and "nested" in result.output, result.output
+    assert not isinstance(result.exception, RecursionError)
+    response = upload(client, "deep.json", data)
+    assert response.status_code in (400, 422)
+    assert "nested" in response.get_data(as_text=True)
+    assert tables(app) == before

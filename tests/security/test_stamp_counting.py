@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from qrsvc.extensions import db
 from qrsvc.models import Product
+from qrsvc.stamps import runs
 from qrsvc.stamps.alerts import counterfeit_alerts
 from qrsvc.stamps.codes import make_token
 from tests.test_stamps import GTIN, PHONE, later, new_run, scans_of, state_of
@@ -187,3 +188,40 @@ def test_without_a_review_window_every_look_counts(session, client, key):
     for url in (f"/S/{token}", f"/S/{token}?lang=en", f"/S/{token}?via=site"):
         open_page(client, url)
     assert state_of(first).scan_count == 3 and scans_of(first) == 3
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"User-Agent": "curl/8.5"},
+        {"User-Agent": "WhatsApp/2.23"},
+        {"User-Agent": "facebookexternalhit/1.1"},
+        {"User-Agent": "Mozilla/5.0 (compatible; Googlebot/2.1)"},
+        {"Sec-Purpose": "prefetch"},
+        {"Purpose": "prefetch"},
+    ],
+    ids=["curl", "whatsapp", "facebook", "googlebot", "sec-purpose", "purpose"],
+)
+def test_what_is_not_counted_sees_no_verdict(session, client, key, headers):
+    """Found by a probe: link previews and prefetches saw "genuine" without a count."""
+    _, first, _ = published_run()
+    token = make_token(key, first)
+    for url in (f"/S/{token}", f"/01/{GTIN}/10/L2611/21/{token}"):
+        page = client.get(url, headers=headers)
+        assert page.status_code == 200
+        assert "Check this stamp" in page.text
+        assert "Genuine stamp" not in page.text and "first time" not in page.text
+    assert state_of(first) is None or state_of(first).scan_count == 0
+    assert scans_of(first) == 0
+
+
+def test_a_head_request_tells_nothing_of_the_state(session, client, key):
+    """HEAD is never counted, so its status and length must not give the verdict away."""
+    run_id, first, last = published_run()
+    runs.void(session, run_id, last, last)  # one genuine stamp, one cancelled
+    heads = [client.head(f"/S/{make_token(key, serial)}") for serial in (first, last)]
+    assert [h.status_code for h in heads] == [200, 200]
+    assert len({h.headers.get("Content-Length") for h in heads}) == 1
+    assert scans_of(first) == 0 and scans_of(last) == 0
+    # A real look at the cancelled one does say so, and is counted.
+    assert open_page(client, f"/S/{make_token(key, last)}").status_code == 410
