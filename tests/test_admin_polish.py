@@ -20,19 +20,8 @@ from qrsvc.admin.crud import SPECS
 from qrsvc.extensions import db
 from qrsvc.models import Batch, Media, Producer, Product, Relic, RelicMedia, Revision, User
 from tests.conftest import sign_in
+from tests.test_edit_merge import RELIC
 
-RELIC = {
-    "code": "LK01",
-    "slug": "lam-kinh",
-    "status": "draft",
-    "rank": "special_national",
-    "name__vi": "Khu di tích Lam Kinh",
-    "name__en": "Lam Kinh relic site",
-    "history__vi": "Quê hương của Lê Lợi.",
-    "commune": "Lam Sơn",
-    "latitude": "",
-    "longitude": "",
-}
 LANGUAGES = {"vi": "vi", "en": "en"}
 
 
