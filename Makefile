@@ -47,15 +47,17 @@ translations: $(COMPILED)
 	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@
 
 # Each area keeps its own catalog: make extract-messages AREA=public (then translate
-# qrsvc/$(AREA)/translations/vi/LC_MESSAGES/messages.po). An area's babel.cfg says
-# which files are its own; without one, its package and templates/<area>/.
+# qrsvc/$(AREA)/translations/<lang>/LC_MESSAGES/messages.po). An area's babel.cfg says
+# which files are its own; without one, its package and templates/<area>/. Every
+# language the area has a catalog for is updated (vi and en always; the visitors'
+# areas also zh, ko, fr, whose new entries are drafted and flagged fuzzy, see a header).
 extract-messages: $(STAMP)
 	@test -n "$(AREA)" || { echo "usage: make extract-messages AREA=public"; exit 2; }
 	cfg=qrsvc/$(AREA)/translations/babel.cfg; \
 	if [ ! -f $$cfg ]; then cfg=$$(mktemp); \
 	  printf '[python: qrsvc/$(AREA)/**.py]\n[jinja2: templates/$(AREA)/**.html]\n' > $$cfg; fi; \
 	$(BIN)/pybabel extract -F $$cfg -k _l -k _ln:1,2 -k lazy_pgettext:1c,2 --no-location -o qrsvc/$(AREA)/translations/messages.pot . && \
-	for lang in vi en; do \
+	for lang in $$(printf '%s\n' vi en $$(cd qrsvc/$(AREA)/translations && ls -d */LC_MESSAGES 2>/dev/null | cut -d/ -f1) | sort -u); do \
 	  if [ -f qrsvc/$(AREA)/translations/$$lang/LC_MESSAGES/messages.po ]; then \
 	    $(BIN)/pybabel update -i qrsvc/$(AREA)/translations/messages.pot -d qrsvc/$(AREA)/translations -l $$lang; \
 	  else \

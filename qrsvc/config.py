@@ -100,9 +100,20 @@ def load_config(app: Flask, overrides: dict[str, Any]) -> None:
         for name in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
             cfg[name] = overrides.get(name, True)
         cfg["DEBUG"] = False
+        # Every absolute URL werkzeug builds from a request (a redirect's Location, for
+        # one) names the Host header: only the public address, and the operator's
+        # QRSVC_TRUSTED_HOSTS, are answered; any other Host gets 400 (Flask's TRUSTED_HOSTS).
+        if "TRUSTED_HOSTS" not in overrides:
+            cfg["TRUSTED_HOSTS"] = trusted_hosts(cfg["PUBLIC_URL"], env)
     cfg["RATELIMIT_STORAGE_URI"] = cfg.get("RATELIMIT_STORAGE_URI") or (
         cfg["REDIS_URL"] or "memory://"
     )
+
+
+def trusted_hosts(public_url: str, env: Mapping[str, str]) -> list[str]:
+    """The public URL's host name and the comma-separated ``QRSVC_TRUSTED_HOSTS``."""
+    extra = [host.strip() for host in env.get("QRSVC_TRUSTED_HOSTS", "").split(",")]
+    return [urlsplit(public_url).hostname or "", *(host for host in extra if host)]
 
 
 def _int_env(name: str, default: int) -> int:

@@ -31,13 +31,21 @@ babel = Babel()
 limiter = RateLimits()
 
 
-def init_app(app: Flask) -> None:
-    """Bind every extension to ``app``."""
+def init_app(app: Flask, *, admin: bool = False) -> None:
+    """Bind every extension to ``app``; Flask-Login to the ``admin`` application only.
+
+    Sign-in lives in the admin (an application of its own, see :mod:`qrsvc`): public
+    pages never load a user nor read the session for one, and Flask-Login's remember-me
+    hook runs on the admin's answers only. Migrations belong to the site, whose
+    command line runs them.
+    """
     db.init_app(app)
     configure_engine_events(app)
-    # The checkout's migrations/, beside the package the app is named after.
-    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
     protect_unsafe_methods(app, csrf)  # only POSTs and the like pay for the check
-    login_manager.init_app(app, add_context_processor=False)  # the admin adds current_user
-    login_manager.login_view = "admin.login"
     limiter.init_app(app)
+    if admin:
+        login_manager.init_app(app, add_context_processor=False)  # the admin adds current_user
+        login_manager.login_view = "admin.login"
+    else:
+        # The checkout's migrations/, beside the package the app is named after.
+        migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))

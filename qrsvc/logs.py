@@ -54,7 +54,7 @@ class JSONFormatter(logging.Formatter):
         }
         if has_request_context():
             entry["request_id"] = g.get("request_id", "")
-            entry["path"] = request.path
+            entry["path"] = request.script_root + request.path  # /admin/... in the admin
         for key in ("status", "duration_ms", "method"):
             if hasattr(record, key):
                 entry[key] = getattr(record, key)
@@ -92,7 +92,7 @@ def init_app(app: Flask) -> None:
             access.info(
                 "%s %s %s",
                 request.method,
-                request.path,
+                request.script_root + request.path,  # the admin's paths with /admin
                 response.status_code,
                 extra={
                     "status": response.status_code,

@@ -7,7 +7,7 @@ import nh3
 from flask import Flask, g
 from markupsafe import Markup
 
-from qrsvc import labels, localtime
+from qrsvc import labels, localtime, site
 from qrsvc.i18n import LANGUAGE_NAMES
 from qrsvc.models import localized
 
@@ -62,6 +62,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["markdown"] = render_markdown
     localtime.init_app(app)  # localtime, localdate, shortdate, isotime
     labels.init_app(app)  # label_of(enumeration, value)
+    site.init_app(app)  # site: the site's identity (name, region, office, languages)
     app.jinja_env.globals["language_names"] = LANGUAGE_NAMES
     app.jinja_env.policies["json.dumps_kwargs"] = {"ensure_ascii": False, "sort_keys": False}
 

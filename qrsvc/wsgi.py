@@ -1,4 +1,8 @@
-"""WSGI entry point for gunicorn: ``gunicorn qrsvc.wsgi:app``."""
+"""WSGI entry point for gunicorn: ``gunicorn qrsvc.wsgi:app``.
+
+``app`` is the site, with the admin application mounted under ``/admin`` inside it
+(see :mod:`qrsvc`): one callable serves both.
+"""
 
 import sys
 

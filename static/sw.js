@@ -128,7 +128,8 @@ self.addEventListener("fetch", function (event) {
     return;
   }
   if (url.pathname.indexOf("/media/img/") === 0) {
-    /* Photo URLs are named after their content: a saved copy is never out of date. */
+    /* Photo URLs are named after their content: a saved copy is never out of date.
+       Offline, a width not saved is answered with a saved width of the same photo. */
     event.respondWith(
       caches.match(request).then(function (hit) {
         return hit || fetch(request).then(function (response) {
@@ -137,6 +138,11 @@ self.addEventListener("fetch", function (event) {
             caches.open(ASSETS).then(function (cache) { cache.put(request, copy); });
           }
           return response;
+        }).catch(function (error) {
+          return savedWidth(url).then(function (other) {
+            if (other) return other;
+            throw error;
+          });
         });
       })
     );
@@ -146,6 +152,38 @@ self.addEventListener("fetch", function (event) {
     event.respondWith(fetch(request).catch(function () { return caches.match(request); }));
   }
 });
+
+/* A photo is stored once per width, as <base>/w<width>.<format> (qrsvc.media.images).
+   The pack holds the widths a common phone picks; a phone of another screen density
+   asks for another. Offline, savedWidth answers with the same photo in the same format
+   at the narrowest saved width at least as wide as asked, else the widest saved: a
+   slightly sharper or softer photo instead of a broken one. */
+var PHOTO_WIDTH = /^(\/media\/img\/[^?#]+\/)w([0-9]{1,5})\.([a-z]{3,4})$/;
+
+function savedWidth(url) {
+  var asked = PHOTO_WIDTH.exec(url.pathname);
+  if (!asked) return Promise.resolve(undefined);
+  var want = Number(asked[2]);
+  return caches.open(ASSETS).then(function (cache) {
+    return cache.keys().then(function (requests) {
+      var wider = null;
+      var narrower = null;
+      requests.forEach(function (saved) {
+        var other = new URL(saved.url);
+        var found = PHOTO_WIDTH.exec(other.pathname);
+        if (!found || other.origin !== url.origin || found[1] !== asked[1] || found[3] !== asked[3]) return;
+        var width = Number(found[2]);
+        if (width >= want) {
+          if (!wider || width < wider.width) wider = { width: width, request: saved };
+        } else if (!narrower || width > narrower.width) {
+          narrower = { width: width, request: saved };
+        }
+      });
+      var best = wider || narrower;
+      return best ? cache.match(best.request) : undefined;
+    });
+  });
+}
 
 function saveAll(urls, cacheName, report) {
   var done = 0;
@@ -176,13 +214,15 @@ function keepPage(url) {
   }).catch(function () {});
 }
 
-/* Once every file is saved, the pack itself is kept under PACK_MARK: site.js compares
-   its version with the server's to offer the pack only when it is not saved yet. */
+/* Once every file is saved, the pack itself is kept under its own URL (PACK_MARK for
+   all relics, PACK_MARK?area=<code> for one area's): site.js compares its version with
+   the server's to offer the pack only when it is not saved yet. */
 var PACK_MARK = "/offline-pack.json";
+var AREA_PACK = /^\/offline-pack\.json\?area=[0-9A-Za-z]{1,10}$/;
 
-function markSaved(pack) {
+function markSaved(pack, packUrl) {
   return caches.open(PAGES).then(function (cache) {
-    return cache.put(PACK_MARK, new Response(JSON.stringify(pack), {
+    return cache.put(packUrl, new Response(JSON.stringify(pack), {
       headers: { "Content-Type": "application/json" }
     }));
   });
@@ -195,15 +235,17 @@ self.addEventListener("message", function (event) {
   }
   var port = event.ports && event.ports[0];
   if (!port || !event.data || event.data.type !== "offline-pack") return;
+  /* Only the site's own pack lists are fetched: all relics, or one area's. */
+  var packUrl = AREA_PACK.test(event.data.url || "") ? event.data.url : PACK_MARK;
   event.waitUntil(
-    fetch("/offline-pack.json", { headers: PACK_HEADERS }).then(function (response) {
+    fetch(packUrl, { headers: PACK_HEADERS }).then(function (response) {
       return response.json();
     }).then(function (pack) {
       var total = pack.pages.length + pack.images.length;
       var report = function (n) { port.postMessage({ progress: n + "/" + total }); };
       return saveAll(pack.pages.map(function (p) { return pageKey(new URL(p, self.location).href); }), PAGES, report)
         .then(function () { return saveAll(pack.images, ASSETS, function (n) { report(pack.pages.length + n); }); })
-        .then(function () { return markSaved(pack); })
+        .then(function () { return markSaved(pack, packUrl); })
         .then(function () { port.postMessage({ ok: true, total: total }); });
     }).catch(function (error) { port.postMessage({ ok: false, error: String(error) }); })
   );

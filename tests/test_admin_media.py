@@ -14,6 +14,10 @@ from sqlalchemy import select
 from qrsvc.extensions import db
 from qrsvc.media import media_store_from_config
 from qrsvc.models import Media, Producer, Product, Relic, RelicMedia, RelicTranslation
+from qrsvc.site.service import save_site
+
+#: A site whose content languages the test chooses.
+SITE_TEXTS = {"vi": {"name": "Trang thử", "short_name": "Thử"}}
 
 
 @pytest.fixture(autouse=True)
@@ -158,6 +162,8 @@ def test_audio_is_recognised_by_content_and_keeps_its_transcript(app, client, ac
 
 
 def test_alt_texts_are_edited_per_language_with_history(app, client, accounts):
+    with app.app_context():  # the site's content languages offer fr
+        save_site({"texts": SITE_TEXTS, "content_languages": ["vi", "en", "fr"]})
     accounts.login("editor")
     upload(client, jpeg(), "a.jpg", alt_vi="Cổng")
     [media] = stored(app)

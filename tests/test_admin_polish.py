@@ -15,8 +15,9 @@ import re
 import pytest
 from sqlalchemy import select
 
-from qrsvc.admin import revisions
-from qrsvc.admin.crud import SPECS
+from qrsvc import admin_app
+from qrsvc.content import revisions
+from qrsvc.content.registry import SPECS
 from qrsvc.extensions import db
 from qrsvc.models import Batch, Media, Producer, Product, Relic, RelicMedia, Revision, User
 from tests.conftest import sign_in
@@ -329,7 +330,7 @@ def test_every_list_offers_add_exactly_when_the_role_may_add(app, client, accoun
         if answer.status_code == 403:
             continue
         link = add_link(answer.get_data(as_text=True))
-        new = app.view_functions.get(f"admin.{spec.name}_new")
+        new = admin_app(app).view_functions.get(f"admin.{spec.name}_new")
         may = spec.name == "media" or (
             new is not None and role in new.allowed_roles  # type: ignore[attr-defined]
         )
@@ -345,7 +346,8 @@ def db_ref(app, producer_id: int) -> str:
 
 def plural_of(app, name: str) -> str:
     """The URL folder of a kind's list, read from the app's routes."""
-    rule = next(r for r in app.url_map.iter_rules() if r.endpoint == f"admin.{name}_list")
+    rules = admin_app(app).url_map.iter_rules()  # the admin, mounted under /admin
+    rule = next(r for r in rules if r.endpoint == f"admin.{name}_list")
     return rule.rule.strip("/").split("/")[-1]
 
 

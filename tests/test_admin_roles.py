@@ -11,17 +11,20 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
+from qrsvc import admin_app
 from qrsvc.extensions import db
 from qrsvc.models import (
     Batch,
     BatchInput,
     Festival,
     Media,
+    PaymentAccount,
     PrintJob,
     Producer,
     Product,
     Relic,
     RelicTranslation,
+    RetailListing,
     Revision,
     SignReport,
     StampRun,
@@ -40,7 +43,13 @@ def english(client):
 
 
 SECRET = "SECRET-OF-B"
-ADMIN_ONLY = {"admin.user_list", "admin.user_edit", "admin.backup", "admin.transfer_archive"}
+ADMIN_ONLY = {
+    "admin.user_list",
+    "admin.user_edit",
+    "admin.backup",
+    "admin.transfer_archive",
+    "admin.site_settings",
+}
 STAFF_ONLY = {
     "admin.relic_list",
     "admin.relic_new",
@@ -59,6 +68,12 @@ STAFF_ONLY = {
     ),
     "admin.print_relic_pdf",
     "admin.print_relic_preview",
+    "admin.relic_payments",
+    "admin.payment_review",
+    "admin.payment_approve",
+    "admin.payment_reject",
+    "admin.relic_tampered",
+    "admin.relic_replaced",
 }
 EVERYONE = {
     "admin.index",
@@ -94,6 +109,9 @@ EVERYONE = {
     "admin.print_job_retry",
     "admin.batch_input_new",
     "admin.batch_input_remove",
+    "admin.producer_payments",
+    "admin.producer_listings",
+    "admin.listing_remove",
 }
 OPEN = {"admin.login"}
 
@@ -118,7 +136,14 @@ def _records_of(producer: Producer, tag: str) -> dict[str, int]:
     )
     run = StampRun(batch=batch, first_serial=1000 if tag == "b" else 1, count=10)
     made_from = BatchInput(batch=batch, external_ref=f"INPUT{tag}")
-    db.session.add_all([product, batch, event, media, run, made_from])
+    account = PaymentAccount(
+        producer_id=producer.id,
+        bank_bin="970436",
+        account_number="0011001932418",
+        holder_name=f"HTX {tag.upper()}",
+    )
+    shop = RetailListing(producer_id=producer.id, platform="Voso", url=f"https://voso.vn/{tag}")
+    db.session.add_all([product, batch, event, media, run, made_from, account, shop])
     db.session.flush()
     link = TraceLink(
         product_id=product.id, link_type="gs1:pip", href="https://b.example/", title=secret
@@ -148,6 +173,8 @@ def _records_of(producer: Producer, tag: str) -> dict[str, int]:
         "run": run.id,
         "job": job.id,
         "input": made_from.id,
+        "account": account.id,
+        "listing": shop.id,
     }
 
 
@@ -229,14 +256,21 @@ def _url(app, rule, ids: dict, world: dict) -> str:
             values[arg] = ids["run"]
         elif arg == "action":
             values[arg] = "activate"
-    with app.test_request_context():
+        elif arg == "account_id":
+            values[arg] = ids["account"]
+        elif arg == "listing_id":
+            values[arg] = ids["listing"]
+    # The admin is an application of its own, mounted under /admin.
+    with admin_app(app).test_request_context(base_url="http://localhost/admin"):
         from flask import url_for
 
         return url_for(rule.endpoint, **values)
 
 
 def _admin_rules(app):
-    return [r for r in app.url_map.iter_rules() if r.endpoint.startswith("admin.")]
+    rules = [r for r in admin_app(app).url_map.iter_rules() if r.endpoint.startswith("admin.")]
+    assert len(rules) > 50  # the walk is over the admin's routes, not an empty list
+    return rules
 
 
 def _login(client, app, email):
@@ -297,7 +331,8 @@ def test_a_producer_never_reaches_another_producers_records(app, client, world):
         if rule.endpoint in OPEN or rule.endpoint == "admin.logout":
             continue
         if not (
-            {"record_id", "parent_id", "revision_id", "media_id", "input_id"} & set(rule.arguments)
+            {"record_id", "parent_id", "revision_id", "media_id", "input_id", "listing_id"}
+            & set(rule.arguments)
         ):
             continue
         url = _url(app, rule, world["theirs"], world)

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
-from qrsvc import ConfigError, create_app
+from qrsvc import ConfigError, admin_app, create_app
 from qrsvc.config import database_uri
+from qrsvc.extensions import db
+from qrsvc.models import User
+from tests.conftest import PASSWORD
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -218,3 +223,125 @@ def test_workers_starting_at_the_same_moment_all_boot(tmp_path):
         worker.join()
     assert failures == []
     assert list(folder.iterdir()) == []  # no probe left behind
+
+
+# --- the admin, an application of its own mounted under /admin --------------------------
+
+
+def test_the_admin_is_an_application_of_its_own_mounted_under_admin(app, client):
+    admin = admin_app(app)
+    assert admin is not app and admin_app(admin) is admin
+    assert admin.config is app.config  # one configuration: secret key, cookies, database...
+    assert isinstance(app.wsgi_app, DispatcherMiddleware)
+    # Sign-in machinery is the admin's alone.
+    assert hasattr(admin, "login_manager") and not hasattr(app, "login_manager")
+    assert not any(r.endpoint.startswith("admin.") for r in app.url_map.iter_rules())
+    assert {"admin.login", "admin.index"} <= {r.endpoint for r in admin.url_map.iter_rules()}
+    # /admin without its slash still reaches the admin, which adds the slash.
+    bare = client.get("/admin")
+    assert bare.status_code == 308 and bare.location.endswith("/admin/")
+    # The login redirect and url_for inside the admin carry the mount point.
+    home = client.get("/admin/")
+    assert home.status_code == 302 and home.location == "/admin/login?next=%2Fadmin%2F"
+    login = client.get(home.location).get_data(as_text=True)
+    assert 'href="/admin/static/css/admin.css"' in login
+    css = client.get("/admin/static/css/admin.css")
+    assert css.status_code == 200 and css.mimetype == "text/css"
+    # A path that only starts with the same letters is the site's.
+    other = client.get("/administration")
+    assert other.status_code == 404 and "/admin/static/css/admin.css" not in other.text
+
+
+def test_public_pages_pay_nothing_for_sign_in(app, client, accounts):
+    """Signed in and remembered, a visitor's public pages neither read nor renew a cookie."""
+    user_id = accounts.create("editor")
+    with app.app_context():
+        email = db.session.get(User, user_id).email
+    for name in ("session", "remember_token"):
+        client.delete_cookie(name)
+    page = client.get("/admin/login").text
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
+    signed = client.post(
+        "/admin/login",
+        data={
+            "email": email,
+            "password": PASSWORD,
+            "remember": "y",
+            "csrf_token": token[1] if token else "",
+        },
+    )
+    assert signed.status_code == 302
+    remember = client.get_cookie("remember_token")
+    assert remember is not None and remember.path == "/"
+    assert client.get_cookie("session").path == "/"
+    for path in ("/healthz", "/offline", "/api/v1/relics"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert "Cookie" not in response.vary, path
+        assert "Set-Cookie" not in response.headers, path
+    # Without its session, the remember-me cookie signs the user in again: in the admin only.
+    client.delete_cookie("session")
+    assert "Set-Cookie" not in client.get("/healthz").headers
+    assert client.get_cookie("session") is None
+    dashboard = client.get("/admin/")
+    assert dashboard.status_code == 200
+    assert "Cookie" in dashboard.vary and client.get_cookie("session") is not None
+
+
+def test_the_admins_database_connections_go_with_the_sites(app, client, accounts):
+    accounts.login("editor")
+    assert client.get("/admin/").status_code == 200
+    with admin_app(app).app_context():
+        admin_engine = db.engine
+    assert admin_engine.pool.checkedin() >= 1  # the admin's own pool served the page
+    with app.app_context():
+        db.engine.dispose()
+    assert admin_engine.pool.checkedin() == 0
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/" + "x" * 5000,
+        "/admin//login",
+        "/admin/%2e%2e/healthz",
+        "/admin/../healthz",
+        "/admin%2Flogin",
+        "/ADMIN/",
+        "/admin/\u0111\u00e8n",
+        "/admin" + "/" * 300,
+        "/admin/login?next=" + "%0d%0a" * 500,
+    ],
+)
+def test_odd_addresses_at_the_mount_point_get_a_plain_answer(client, path):
+    response = client.get(path)
+    assert response.status_code in (200, 302, 308, 404), path
+    if response.status_code in (302, 308):
+        assert response.location.startswith(("/admin/", "http://localhost/admin/")), path
+
+
+def test_in_production_only_the_public_host_is_answered(tmp_path, database_url, monkeypatch):
+    """A redirect werkzeug builds (here: merging the slashes of ``/r//LK01``) names the
+    Host header; in production a Host that is not the site's gets 400, never a Location
+    on the attacker's domain. ``QRSVC_TRUSTED_HOSTS`` adds the operator's other names."""
+    monkeypatch.setenv("QRSVC_TRUSTED_HOSTS", "qr.example.vn, www.qr.example.vn")
+    app = create_app(
+        {
+            "QRSVC_ENV": "production",
+            "DATABASE_URL": database_url,
+            "PUBLIC_URL": "https://qr.example.vn",
+            "SECRET_KEY": "s" * 40,
+            "STAMP_KEY": "k" * 40,
+        },
+        instance_path=str(tmp_path / "prod"),
+    )
+    client = app.test_client()
+    for host in ("evil.example", "qr.example.vn.evil.example", "localhost"):
+        answer = client.get("/r//LK01", headers={"Host": host})
+        assert answer.status_code == 400, host
+        assert "Location" not in answer.headers
+        assert client.get("/admin/login", headers={"Host": host}).status_code == 400
+    for host in ("qr.example.vn", "www.qr.example.vn", "qr.example.vn:443"):
+        answer = client.get("/r//LK01", headers={"Host": host})
+        assert answer.status_code == 308, host
+        assert answer.headers["Location"].split("/r/")[0] in ("", f"http://{host}")

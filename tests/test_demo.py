@@ -22,8 +22,8 @@ from PIL import Image
 from sqlalchemy import func, select
 
 from qrsvc import ConfigError, create_app
-from qrsvc.admin.uploads import audio_type
 from qrsvc.cli import cli
+from qrsvc.content.uploads import audio_type
 from qrsvc.demo import load_demo
 from qrsvc.demo.narration import NARRATION, narration_bytes
 from qrsvc.demo.scans import (

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from qrsvc.extensions import db
 from qrsvc.models import Relic, RelicTranslation, Revision
+from qrsvc.site.service import save_site
 from tests.conftest import sign_in
 
 RELIC = {
@@ -190,6 +191,9 @@ def test_per_language_fields_merge_language_by_language(app, editors, rid):
 
 
 def test_a_language_added_meanwhile_by_the_other_editor_is_kept(app, editors, rid):
+    with app.app_context():  # the site's content languages offer fr
+        save_site({"texts": {"vi": {"name": "Trang thử", "short_name": "Thử"}},
+                   "content_languages": ["vi", "en", "fr"]})  # fmt: skip
     lan, minh = editors
     lan.post(
         f"/admin/relics/{rid}?add_lang=fr",

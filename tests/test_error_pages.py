@@ -14,6 +14,7 @@ import pytest
 from flask import abort
 from sqlalchemy.exc import OperationalError
 
+from qrsvc import admin_app
 from qrsvc.extensions import db, limiter
 from tests.conftest import build_app
 
@@ -66,10 +67,11 @@ def failing(app, client):
     for path, endpoint in (
         ("/r/failing/<int:code>", "public.failing"),
         ("/01/failing/<int:code>", "resolver.failing"),
-        ("/admin/failing/<int:code>", "admin.failing"),
         ("/api/v1/failing/<int:code>", "api.failing"),
     ):
         app.add_url_rule(path, endpoint, fail_with)
+    # The admin is an application of its own, mounted under /admin.
+    admin_app(app).add_url_rule("/failing/<int:code>", "admin.failing", fail_with)
     return client
 
 
@@ -93,7 +95,7 @@ def assert_inline_styles_allowed(response) -> None:
 def assert_admin_look(response) -> None:
     """The admin's linked stylesheet, no inline style (the admin's policy allows none)."""
     body = response.get_data(as_text=True)
-    assert 'href="/static/css/admin.css"' in body
+    assert 'href="/admin/static/css/admin.css"' in body  # the admin serves its own
     assert "<style" not in body and " style=" not in body
     assert "'self'" in style_src(response).split()
 
@@ -211,13 +213,15 @@ def test_digital_link_clients_asking_for_json_get_json(failing):
 def test_a_broken_layout_still_gives_a_styled_page(app, failing, accounts):
     """Should the layout itself fail (here a context processor), a bare page is sent."""
 
-    @app.context_processor
     def broken_after_failure():
         from flask import request
 
         if "failing" in request.path:
             raise OperationalError("SELECT 1", {}, ConnectionRefusedError("database down"))
         return {}
+
+    for each in (app, admin_app(app)):  # the site and the admin mounted in it
+        each.context_processor(broken_after_failure)
 
     accounts.login("editor")
     for path in ("/r/failing/503", "/r/failing/404", "/admin/failing/500"):

@@ -25,9 +25,10 @@ from qrsvc.fastpath import (
     render_with_kept_layout,
 )
 from qrsvc.fastpath.layout import SLOT
+from qrsvc.i18n import UI_LANGUAGES
 from qrsvc.models import Batch, Producer, Product, Relic, RelicTranslation
 from qrsvc.ratelimit import RateLimits, hit_limits
-from qrsvc.stamps import facts, pages, runs
+from qrsvc.stamps import facts, runs, stamp_page
 from qrsvc.stamps.codes import make_token
 from qrsvc.stamps.facts import RunCache
 
@@ -71,7 +72,7 @@ def rendered_templates(app):
         template_rendered.disconnect(note, app)
 
 
-def stamp_context(page: pages.StampPage, key: bytes) -> dict:
+def stamp_context(page: stamp_page.StampPage, key: bytes) -> dict:
     """What the stamp view passes to its template."""
     return dict(
         page=page,
@@ -93,7 +94,7 @@ def stamp_context(page: pages.StampPage, key: bytes) -> dict:
 # --- the kept layout ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("lang", ["vi", "en"])
+@pytest.mark.parametrize("lang", UI_LANGUAGES)
 def test_the_kept_layout_gives_the_whole_render_for_every_state(app, stamp_run, lang):
     app.testing = False  # no built-in comparison: this test compares
     key = app.config["STAMP_KEY"].encode()
@@ -101,9 +102,9 @@ def test_the_kept_layout_gives_the_whole_render_for_every_state(app, stamp_run, 
     for state, serial in [*serials.items(), ("unknown", None)]:
         with app.test_request_context("/S/x", headers={"Accept-Language": lang}):
             if serial is None:
-                page = pages.StampPage("unknown")
+                page = stamp_page.StampPage("unknown")
             else:
-                page = pages.stamp_page(db.session, serial, client="c" * 32, count=False)
+                page = stamp_page.stamp_page(db.session, serial, client="c" * 32, count=False)
             assert page.state == state
             context = stamp_context(page, key)
             plain = render_template("stamps/stamp.html", **context)
@@ -123,21 +124,22 @@ def test_each_language_keeps_its_own_layout(app, stamp_run):
     app.testing = False
     key = app.config["STAMP_KEY"].encode()
     pages_by_lang = {}
-    for lang in ("vi", "en", "vi"):
+    for lang in ("vi", "en", "zh", "vi", "ko", "fr", "zh"):
         # A request of its own, as a real one has (Flask-Babel keeps the locale in g).
         with app.app_context(), app.test_request_context("/S/x", headers={"Accept-Language": lang}):
-            page = pages.stamp_page(db.session, stamp_run, client="c" * 32, count=False)
+            page = stamp_page.stamp_page(db.session, stamp_run, client="c" * 32, count=False)
             html = render_with_kept_layout("stamps/stamp.html", **stamp_context(page, key))
             assert html == render_template("stamps/stamp.html", **stamp_context(page, key))
             pages_by_lang.setdefault(lang, set()).add(html)
-    assert len(pages_by_lang["vi"]) == 1 and pages_by_lang["vi"] != pages_by_lang["en"]
+    assert all(len(found) == 1 for found in pages_by_lang.values())
+    assert len({html for found in pages_by_lang.values() for html in found}) == 5
 
 
 def test_a_value_holding_the_slot_mark_gets_the_whole_render(app, stamp_run):
     app.testing = False
     key = app.config["STAMP_KEY"].encode()
     with app.test_request_context("/S/x"):
-        page = pages.stamp_page(db.session, stamp_run, client="c" * 32, count=False)
+        page = stamp_page.stamp_page(db.session, stamp_run, client="c" * 32, count=False)
         context = {**stamp_context(page, key), "report_contact": SLOT}
         page.state = "unknown"  # the report section, which shows the contact
         context.update(state="unknown", verdict="unknown")
@@ -149,7 +151,7 @@ def test_a_value_holding_the_slot_mark_gets_the_whole_render(app, stamp_run):
 def test_the_stamp_page_served_is_the_whole_render(app, client, stamp_run):
     # Under test the view itself also renders whole and compares (KeptLayoutError if not).
     key = app.config["STAMP_KEY"].encode()
-    for lang in ("vi", "en"):
+    for lang in UI_LANGUAGES:
         for serial in (stamp_run, stamp_run + 2, stamp_run + 4):
             answer = client.get(f"/S/{make_token(key, serial)}?lang={lang}", environ_base=PHONE)
             assert answer.status_code in (200, 410)
@@ -165,7 +167,7 @@ STRINGS = """{{ _("Genuine stamp") }}|{{ _("Checked %(num)s time.", num=3) }}
 |{{ gettext("Not in any catalog: 100%% <yes>") }}|{% autoescape false %}{{ _("Genuine stamp") }}{{ _("%(a)s", a="<i>") }}{% endautoescape %}"""  # noqa: E501
 
 
-@pytest.mark.parametrize("lang", ["vi", "en"])
+@pytest.mark.parametrize("lang", UI_LANGUAGES)
 def test_catalog_strings_are_those_flask_babel_gives(app, lang):
     with app.test_request_context("/", headers={"Accept-Language": lang}):
         plain = render_template_string(STRINGS)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import io
 import unicodedata
@@ -19,9 +20,11 @@ from qrsvc.generator import (
     DEFAULT_FORMATS_DIR,
     FormatError,
     LabelData,
+    PaymentCode,
     SignData,
     StampData,
     encode_qr,
+    expected_codes,
     get_format,
     load_format,
     load_formats,
@@ -34,6 +37,7 @@ from qrsvc.generator import (
 )
 from qrsvc.generator.layout import crop_mark_segments
 from qrsvc.generator.stamps import write_stamp_sheets
+from qrsvc.vietqr import build_payload
 
 FORMATS = load_formats()
 MM = 72 / 25.4
@@ -79,14 +83,26 @@ def stamps(count: int, start: int = 1, pin: bool = True) -> list[StampData]:
     ]
 
 
+#: A verified account's code, for the formats with a payment slot (tests/test_payment_print.py).
+PAYMENT = PaymentCode(
+    payload=build_payload("970436", "0011001932418"),
+    holder="BAN QUAN LY DI TICH LAM KINH",
+    bank="Vietcombank",
+)
+
+
 def records_for(fmt, pages: int = 2) -> list:
-    """Enough records of the format's kind to fill ``pages`` pages, the last one partly."""
+    """Enough records of the format's kind to fill ``pages`` pages, the last one partly;
+    with a payment code when the format has a payment slot."""
     if fmt.kind == "sign":
-        return [LAM_KINH, LE_HOAN][:pages]
-    count = fmt.per_page * (pages - 1) + max(1, fmt.per_page // 3)
-    if fmt.kind == "label":
-        return [BANH_GAI] * count
-    return stamps(count)
+        records = [LAM_KINH, LE_HOAN][:pages]
+    elif fmt.kind == "label":
+        records = [BANH_GAI] * (fmt.per_page * (pages - 1) + max(1, fmt.per_page // 3))
+    else:
+        return stamps(fmt.per_page * (pages - 1) + max(1, fmt.per_page // 3))
+    if fmt.payment is not None:
+        records = [dataclasses.replace(record, payment=PAYMENT) for record in records]
+    return records
 
 
 def pdf_text(pdf: bytes) -> str:
@@ -126,9 +142,10 @@ def test_every_format_prints_and_verifies(name):
     records = records_for(fmt)
     pdf = render_pdf(fmt, records)
     assert len(PdfReader(io.BytesIO(pdf)).pages) == 2
-    result = verify_pdf(pdf, [record.url for record in records])
+    expected = expected_codes(fmt, records)
+    result = verify_pdf(pdf, expected, account=(PAYMENT.bank_bin, PAYMENT.account))
     assert result.ok, (result, result.missing, result.unexpected)
-    assert str(result) == f"verified {len(records)}/{len(records)}"
+    assert str(result) == f"verified {len(expected)}/{len(expected)}"
 
 
 @pytest.mark.parametrize("name", sorted(FORMATS))
@@ -186,9 +203,10 @@ def test_codes_have_the_format_ecc_and_a_white_quiet_zone(name):
     records = records_for(fmt, pages=1)[:6]
     dpi = 400 if fmt.qr_size_mm < 40 else 100
     barcodes, image = decoded_codes(render_pdf(fmt, records), dpi)
-    assert len(barcodes) == len(records)
+    assert len(barcodes) == len(expected_codes(fmt, records))
     for barcode in barcodes:
-        assert barcode.ec_level == fmt.ecc
+        payment = fmt.payment is not None and barcode.text == PAYMENT.payload
+        assert barcode.ec_level == (fmt.payment.ecc if payment else fmt.ecc)
         size = 17 + 4 * int(barcode.extra["Version"])
         corners = [
             barcode.position.top_left,

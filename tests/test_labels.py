@@ -19,7 +19,7 @@ from qrsvc.models import Batch, Producer, Product, Rank, Role, StampRun, StampSt
 from qrsvc.models.base import Base
 from qrsvc.scans.buffer import device_class
 from qrsvc.stamps import states
-from qrsvc.stamps.scans import REASONS
+from qrsvc.stamps.counting import REASONS
 from qrsvc.transfer import formats, snapshot
 
 #: The enumerated columns of the models (a CHECK ... IN (...) constraint) and their labels.
@@ -32,6 +32,8 @@ COLUMN_ENUMERATIONS = {
     ("producers", "kind"): "producer_kind",
     ("sign_reports", "kind"): "report_kind",
     ("sign_reports", "status"): "report_status",
+    ("payment_accounts", "state"): "payment_account_state",
+    ("areas", "kind"): "area_kind",
     ("print_jobs", "status"): "print_job_status",
     ("stamp_runs", "status"): "stamp_state",
     ("media", "kind"): "media_kind",
@@ -168,3 +170,27 @@ def test_pages_show_labels_not_codes(app, client, accounts):
     assert "Được quét ở những nơi cách xa nhau" in dashboard and "far apart" not in dashboard
     english = client.get(f"/admin/batches/{batch_id}/stamps?lang=en").get_data(as_text=True)
     assert "Printed, not activated" in english
+
+
+def test_product_categories_show_their_label_in_every_list(app, client, accounts):
+    """The /products filter, the search and the admin filter name a category in words."""
+    accounts.login("admin")
+    accounts.create("producer", email="c@coop.test")
+    with app.app_context():
+        producer = db.session.query(Producer).filter_by(ref="p-c").one()
+        product = Product(
+            ref="tra", producer=producer, name={"vi": "Trà xanh"}, category="beverage"
+        )
+        product.status = "published"
+        db.session.add(product)
+        db.session.commit()
+    admin = client.get("/admin/products/").get_data(as_text=True)
+    assert ">Đồ uống</option>" in admin and ">beverage</option>" not in admin
+    client.delete_cookie("session")
+    listing = client.get("/products").get_data(as_text=True)
+    assert 'value="beverage"' in listing and ">Đồ uống</option>" in listing
+    assert ">beverage</option>" not in listing
+    english = client.get("/products?lang=en").get_data(as_text=True)
+    assert ">Beverages</option>" in english
+    found = client.get("/search?q=tra+xanh&lang=vi").get_data(as_text=True)
+    assert "Đồ uống" in found and "· beverage" not in found

@@ -1,9 +1,12 @@
 """The language a visitor gets: the whole Accept-Language list against the record's languages.
 
 ``?lang=`` (else the saved choice) wins wherever the record or the interface has
-that language; then every language of the header, by q-value, is tried against the
-languages the record is written in, then against the interface languages (vi, en).
-A ``zh-CN, en`` visitor reads English where nobody wrote Chinese, not Vietnamese.
+that language; without a choice every language of the header, by q-value, is tried
+against the languages the record is written in, then against the interface
+languages (vi, en, zh, ko, fr). The text is in the page's language where written,
+else in the header's next language the record has, else Vietnamese. A ``zh-CN, en``
+visitor reads English where nobody wrote Chinese, not Vietnamese; where nothing they
+read is written, Chinese buttons over the original.
 The language switch marks the language of the page on every page that has one.
 """
 
@@ -74,9 +77,11 @@ def current_languages(html: str) -> list[str]:
         ("LK01", "zh-CN,zh;q=0.9,en;q=0.8,vi;q=0.7", "en", "en"),
         ("LK01", "zh-CN, vi;q=0.5, en;q=0.4", "vi", "vi"),  # q-values decide
         ("LK01", "en;q=0.1, fr;q=0.9", "en", "en"),  # no French: the next one accepted
-        ("CT01", "zh-CN, en", "zh", "en"),  # written in Chinese: Chinese, English buttons
+        ("CT01", "zh-CN, en", "zh", "zh"),  # written in Chinese: Chinese, Chinese buttons
         ("CT01", "zh-Hant-TW;q=0.3, en;q=0.9", "en", "en"),
-        ("CT01", "en;q=0, zh", "zh", "en"),  # q=0 means "not this one"
+        ("CT01", "en;q=0, zh", "zh", "zh"),  # q=0 means "not this one"
+        ("LK01", "fr-FR, en;q=0.5", "en", "en"),  # a language the record has comes first
+        ("CT01", "ko-KR, zh;q=0.5", "zh", "zh"),
         ("LK01", "vi-VN,vi;q=0.9,en-US;q=0.8", "vi", "vi"),
         ("LK01", "", "vi", "vi"),  # no header: Vietnamese, the source
         ("LK01", "*", "vi", "vi"),
@@ -92,14 +97,18 @@ def test_the_whole_accept_language_list_is_matched_against_the_relic(
     assert "not yet described" not in html
 
 
-def test_english_buttons_over_the_vietnamese_original_when_nothing_matches(client, relics):
+def test_the_visitors_buttons_over_the_vietnamese_original_when_nothing_matches(client, relics):
     html = get(client, "/r/LH02", "zh-CN, ko;q=0.5").get_data(as_text=True)
     assert H1.search(html).group(1) == "vi"
-    assert HTML_LANG.search(html).group(1) == "en"
-    assert "not yet described in Chinese" in html
-    assert current_languages(html) == ["en"]  # the interface language is the one marked
-    english = get(client, "/r/LH02", "zh-CN, en").get_data(as_text=True)
+    assert HTML_LANG.search(html).group(1) == "zh"
+    assert "此古迹尚无中文介绍" in html  # "not yet described in Chinese", in Chinese
+    assert current_languages(html) == ["zh"]
+    english = get(client, "/r/LH02", "ja, en").get_data(as_text=True)
     assert "not yet described in English" in english and current_languages(english) == ["en"]
+    japanese = get(client, "/r/LH02", "ja").get_data(as_text=True)  # no Japanese interface
+    assert HTML_LANG.search(japanese).group(1) == "en"
+    assert "not yet described in Japanese" in japanese
+    assert current_languages(japanese) == ["en"]  # the interface language is the one marked
 
 
 def test_the_choice_made_on_the_site_comes_first(client, relics):
@@ -110,13 +119,64 @@ def test_the_choice_made_on_the_site_comes_first(client, relics):
     assert H1.search(get(client, "/r/CT01", "zh").get_data(as_text=True)).group(1) == "vi"
 
 
-def test_a_saved_choice_the_relic_lacks_gives_way_to_the_header(client, relics):
+def test_a_saved_choice_keeps_the_interface_and_the_header_picks_the_text(client, relics):
     get(client, "/r/CT01?lang=zh", "zh-CN, en")  # saves zh
     html = get(client, "/r/LK01", "zh-CN, en").get_data(as_text=True)
+    assert HTML_LANG.search(html).group(1) == "zh"  # the buttons stay Chinese
     assert H1.search(html).group(1) == "en"  # the next language the visitor reads
-    assert current_languages(html) == ["en"]
+    assert current_languages(html) == ["zh"]
+    assert "此古迹尚无中文介绍" in html  # the note says the text is in another language
     again = get(client, "/r/CT01", "zh-CN, en").get_data(as_text=True)
     assert H1.search(again).group(1) == "zh" and current_languages(again) == ["zh"]
+
+
+KOREAN_PHONE = "ko-KR,ko;q=0.9,en-US;q=0.8,en"
+
+
+def test_a_chosen_interface_language_follows_the_visitor_to_a_relic(client, relics):
+    """The tester's walk: Korean chosen on the home page, then a tap on a relic."""
+    home = get(client, "/?lang=ko", KOREAN_PHONE).get_data(as_text=True)
+    assert HTML_LANG.search(home).group(1) == "ko"
+    html = get(client, "/r/LK01", KOREAN_PHONE).get_data(as_text=True)
+    assert HTML_LANG.search(html).group(1) == "ko" and current_languages(html) == ["ko"]
+    assert H1.search(html).group(1) == "en"  # English, the phone's next language
+    # The same answer from the link itself, and a relic written in Vietnamese only.
+    again = get(client, "/r/LK01?lang=ko", KOREAN_PHONE).get_data(as_text=True)
+    assert HTML_LANG.search(again).group(1) == "ko" and H1.search(again).group(1) == "en"
+    only_vi = get(client, "/r/LH02", KOREAN_PHONE).get_data(as_text=True)
+    assert HTML_LANG.search(only_vi).group(1) == "ko" and H1.search(only_vi).group(1) == "vi"
+
+
+def test_a_chosen_interface_language_follows_the_visitor_to_a_product(client, catalog):
+    get(client, "/?lang=ko", KOREAN_PHONE)
+    html = get(client, f"/01/{GTIN_CAKE}/10/BG0601", KOREAN_PHONE).get_data(as_text=True)
+    assert HTML_LANG.search(html).group(1) == "ko" and current_languages(html) == ["ko"]
+    assert ARTICLE_LANG.search(html).group(1) == "en"
+
+
+def test_the_two_languages_on_plain_values():
+    from qrsvc.i18n import best_written, language_choice
+
+    assert language_choice(None, "ko", ("ko", "en"), ("vi", "en")) == "ko"
+    assert language_choice("ko", None, ("en",), ("vi", "en")) == "ko"
+    assert language_choice(None, None, ("ko", "en"), ("vi", "en")) == "en"
+    assert language_choice(None, "ja", ("en",), ("vi", "en")) == "en"  # no Japanese anywhere
+    assert best_written("ko", ("ko", "en"), ("vi", "en")) == "en"
+    assert best_written("ko", ("ko",), ("vi", "en")) == "vi"
+    assert best_written("zh", ("en",), ("vi", "en", "zh")) == "zh"
+
+
+def test_a_click_on_an_interface_language_is_followed_where_the_relic_lacks_it(client, relics):
+    """?lang=ko on a relic nobody wrote in Korean: Korean buttons, the text the phone reads."""
+    html = get(client, "/r/LK01?lang=ko", "en").get_data(as_text=True)
+    assert HTML_LANG.search(html).group(1) == "ko" and H1.search(html).group(1) == "en"
+    assert current_languages(html) == ["ko"]
+    # The saved Korean keeps the buttons Korean on the next page.
+    again = get(client, "/r/LK01", "en").get_data(as_text=True)
+    assert HTML_LANG.search(again).group(1) == "ko" and H1.search(again).group(1) == "en"
+    # Where nothing the phone reads is written, the Vietnamese original.
+    only_vi = get(client, "/r/LH02", "en").get_data(as_text=True)
+    assert HTML_LANG.search(only_vi).group(1) == "ko" and H1.search(only_vi).group(1) == "vi"
 
 
 def test_an_unknown_or_hostile_lang_parameter_is_ignored(client, relics):
@@ -146,10 +206,14 @@ def test_trace_pages_match_the_whole_list_too(client, catalog, path, accept, con
 
 
 def test_an_untranslated_product_marks_the_interface_language(client, catalog):
-    html = get(client, "/p/nep-cai-hoa-vang", "zh-CN, en").get_data(as_text=True)
+    html = get(client, "/p/nep-cai-hoa-vang", "ja, en").get_data(as_text=True)
     assert ARTICLE_LANG.search(html).group(1) == "vi"
     assert "not been described in your language" in html
     assert current_languages(html) == ["en"]
+    chinese = get(client, "/p/nep-cai-hoa-vang", "zh-CN, en").get_data(as_text=True)
+    assert ARTICLE_LANG.search(chinese).group(1) == "vi"
+    assert "此产品尚无您所用语言的介绍" in chinese
+    assert current_languages(chinese) == ["zh"]
 
 
 @pytest.mark.parametrize(

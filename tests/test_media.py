@@ -11,7 +11,7 @@ from PIL import Image
 from sqlalchemy import func, select
 
 from qrsvc.media import LocalMediaStore, MediaError, make_image_variants, store_image
-from qrsvc.media.images import MAX_UPLOAD_BYTES
+from qrsvc.media.encoding import MAX_UPLOAD_BYTES
 from qrsvc.models import Media
 
 ORIENTATION, MAKE, GPS_IFD = 0x0112, 0x010F, 0x8825

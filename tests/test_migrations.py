@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -59,16 +61,34 @@ def test_upgrade_downgrade_upgrade(empty_database, tmp_path):
 
 def test_stamps_scanned_before_0007_keep_their_copied_code_check(empty_database, tmp_path):
     """Who scanned a stamp before revision 0007 is unknown: its scans are still read."""
-    from qrsvc.models import Batch, Producer, Product
+    from qrsvc.models import Batch
     from qrsvc.stamps.runs import allocate_run
 
     app = build_app(tmp_path, empty_database)
     with app.app_context():
         upgrade(revision="0006")
-        producer = Producer(ref="tutru", name="HTX Bánh gai Tứ Trụ", commune="Thọ Xuân")
-        product = Product(ref="banh-gai", producer=producer, name={"vi": "Bánh gai"})
-        batch = Batch(ref="BG-1", product=product, lot="L1")
-        db.session.add_all([producer, product, batch])
+        # Rows of the tables later revisions add columns to are written as they were then.
+        now = {"now": datetime.now(UTC)}
+        producer_id = db.session.execute(
+            text(
+                "INSERT INTO producers (ref, name, kind, commune, commune_old, address, phone,"
+                " email, website, tax_code, description, version, created_at, updated_at)"
+                " VALUES ('tutru', 'HTX Bánh gai Tứ Trụ', 'household', 'Thọ Xuân', '', '', '',"
+                " '', '', '', '{}', 1, :now, :now) RETURNING id"
+            ),
+            now,
+        ).scalar_one()
+        product_id = db.session.execute(
+            text(
+                "INSERT INTO products (producer_id, ref, name, category, description,"
+                " ingredients, storage, net_content, ocop_cert_no, status, photo_ids, version,"
+                " created_at, updated_at) VALUES (:producer, 'banh-gai', '{\"vi\": \"Bánh gai\"}',"
+                " '', '{}', '{}', '{}', '', '', 'draft', '[]', 1, :now, :now) RETURNING id"
+            ),
+            {"producer": producer_id, **now},
+        ).scalar_one()
+        batch = Batch(ref="BG-1", product_id=product_id, lot="L1")
+        db.session.add(batch)
         db.session.commit()
         run = allocate_run(db.session, batch, 5)
         db.session.execute(

@@ -92,6 +92,22 @@ def test_bad_print_requests_change_nothing(runner, goods, tmp_path, app, args, m
         assert db.session.scalar(select(StampRun)) is None
 
 
+@pytest.mark.parametrize("where", ["csv", "output"])
+def test_stamps_to_a_missing_folder_allocate_no_run(runner, goods, tmp_path, app, where):
+    """A CSV (or PDF) that cannot be written is refused before serials are allocated: a
+    run is never recorded as printed without the sheet that matches PINs to serials."""
+    missing = tmp_path / "no-such-folder"
+    out = (missing if where == "output" else tmp_path) / "stamps.pdf"
+    sheet = (missing if where == "csv" else tmp_path) / "stamps.csv"
+    args = ["print", "stamps", "BGTT-BG2611A", "--count", "5", "--format", "stamp-30x20-a4"]
+    result = runner.invoke(args=[*args, "--pin", "--csv", str(sheet), "-o", str(out)])
+    assert result.exit_code != 0
+    assert "does not exist" in result.output
+    assert not out.exists() and not sheet.exists()
+    with app.app_context():
+        assert db.session.scalar(select(StampRun)) is None
+
+
 def test_print_labels_verified(runner, goods, tmp_path):
     out = tmp_path / "labels.pdf"
     result = runner.invoke(

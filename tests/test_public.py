@@ -15,6 +15,7 @@ from PIL import Image
 from qrsvc.extensions import db
 from qrsvc.media import media_store_from_config, store_image
 from qrsvc.models import (
+    Area,
     Festival,
     Media,
     Producer,
@@ -334,16 +335,19 @@ def test_missing_translation_falls_back_to_vietnamese_with_a_note(client, relics
     assert "not yet described in English" in html
     french = page(client, "/r/LK01?lang=fr").get_data(as_text=True)
     assert '<h1 lang="vi">Khu di tích Lam Kinh</h1>' in french
-    assert "not yet described in French" in french and '<html lang="en">' in french
+    assert "pas encore décrit en français" in french and '<html lang="fr">' in french
     korean = page(client, "/r/LH02?lang=ko").get_data(as_text=True)
-    assert "not yet described in Korean" in korean  # Korean visitors read English buttons
+    assert "아직 한국어 설명이 없습니다" in korean  # Korean buttons, a Korean note
+    japanese = page(client, "/r/LH02?lang=ja").get_data(as_text=True)
+    assert "not yet described in Japanese" in japanese  # no Japanese interface: English
 
 
 def test_machine_drafted_text_is_labelled(client, relics):
     html = page(client, "/r/LK01?lang=ko").get_data(as_text=True)
     assert '<h1 lang="ko">람낀 유적지</h1>' in html
-    assert "drafted by a machine" in html
-    assert "drafted by a machine" not in page(client, "/r/LK01?lang=en").get_data(as_text=True)
+    # Drafted text on the drafted Korean interface: one note, in Korean, for both.
+    assert html.count("data-machine-note") == 1 and "이 페이지는 기계가 번역했으며" in html
+    assert "data-machine-note" not in page(client, "/r/LK01?lang=en").get_data(as_text=True)
 
 
 @pytest.mark.parametrize("lang", ["xx", "<b>", "e" * 300, "EN-us", ""])
@@ -470,13 +474,19 @@ def test_home_lists_published_relics_and_products(client, relics):
     assert html.index("Lam Kinh historical site") < html.index("Đền thờ Lê Hoàn")  # rank order
 
 
-def test_relic_list_filters(client, relics):
+def test_relic_list_filters(app, client, relics):
     national = page(client, "/relics?rank=national&lang=en").get_data(as_text=True)
     assert "Đền thờ Lê Hoàn" in national and "Temple of Literature" in national
     assert "Lam Kinh historical site" not in national and "2 relics" in national
-    commune = page(client, "/relics?commune=Xã Lam Sơn&lang=vi").get_data(as_text=True)
+    with app.app_context():  # the commune is an area (tests/test_areas.py covers the rest)
+        area = Area(code="90101", name="Xã Lam Sơn", kind="commune", province="Thanh Hóa")
+        db.session.add(area)
+        db.session.flush()
+        db.session.get(Relic, relics["LK01"]).area_id = area.id
+        db.session.commit()
+    commune = page(client, "/relics?area=90101&lang=vi").get_data(as_text=True)
     assert "Khu di tích Lam Kinh" in commune and "Đền thờ Lê Hoàn" not in commune
-    assert "<option selected>Xã Lam Sơn</option>" in commune
+    assert '<option value="90101" selected>Xã Lam Sơn</option>' in commune
 
 
 @pytest.mark.parametrize("query", ["rank=bogus", "rank=<script>", "rank=" + "n" * 5000])
@@ -674,7 +684,7 @@ def test_service_worker_and_offline_page(client, relics):
     assert worker.headers["Cache-Control"] == "no-cache"
     assert b"offline-pack" in worker.data
     assert client.get("/offline").status_code == 200
-    manifest = client.get("/static/manifest.webmanifest")
+    manifest = client.get("/manifest.webmanifest")
     assert json.loads(manifest.data)["start_url"] == "/"
 
 

@@ -1,6 +1,8 @@
 """All data out of one instance and into a fresh one: the same public pages, byte for byte.
 
-Instance A gets the demo and has every public page fetched; its archive
+Instance A gets the demo (its site and areas included), a relic's verified donation
+account (and one before it, replaced), a producer's proposed account and shop, and a
+sign marked tampered, and has every public page fetched; its archive
 (``qrsvc export --all``) is imported (``qrsvc import``) into instance B, a fresh
 database and an empty media folder with keys of its own, and B's pages are fetched
 the same way. Bodies are compared after one normalisation only: the EPCIS document's
@@ -27,9 +29,25 @@ from sqlalchemy import func, select
 from qrsvc.demo import load_demo
 from qrsvc.extensions import db
 from qrsvc.media import media_store_from_config
-from qrsvc.models import Batch, Media, Producer, Product, Relic, TraceEvent
+from qrsvc.models import (
+    Area,
+    Batch,
+    Media,
+    PaymentAccount,
+    Producer,
+    Product,
+    Relic,
+    RetailListing,
+    SignTampering,
+    Site,
+    TraceEvent,
+    User,
+)
+from qrsvc.payments import add_listing, approve, mark_tampered, propose, reject
 from tests.conftest import TEST_DATABASE_URL, _empty_all_tables, build_app
 
+#: Searches read the stored search text, which a restore computes again.
+SEARCHES = ["/search?q=lam+kinh", "/search?q=Banh+gai", "/search?q=tho+xuan"]
 CREATION_DATE = re.compile(rb'"creationDate": ?"[^"]+"')
 
 
@@ -46,9 +64,27 @@ def fresh_app(folder: Path, template: str):
     return app
 
 
+def add_payments(session) -> None:
+    """A relic with a verified account (a replaced one before it, a proposed one after),
+    its sign marked tampered, a producer with a verified account (a rejected one before
+    it) and a shop: what the archive carries."""
+    admin = session.scalars(select(User).where(User.role == "admin")).first()
+    relic = session.scalars(select(Relic).where(Relic.status == "published")).first()
+    product = session.scalars(select(Product).where(Product.status == "published")).first()
+    producer = session.get(Producer, product.producer_id)
+    approve(propose(relic, "970436", "0011001932418", "BAN QUAN LY DI TICH", admin), admin)
+    approve(propose(relic, "970415", "1012345678", "BAN QUAN LY DI TICH", admin), admin)
+    mark_tampered(relic, admin, "Dán đè mã quyên góp")
+    reject(propose(producer, "970405", "3300205123456", "HTX TU TRU", admin), admin, "Sai số")
+    approve(propose(producer, "970405", "3300205654321", "HTX BANH GAI TU TRU", admin), admin)
+    propose(relic, "970418", "21510000123456", "DEN THO", admin)
+    add_listing(producer, "Postmart", "https://postmart.vn/shop/htx-tu-tru", admin)
+
+
 def public_paths(data: dict) -> list[str]:
     """Every public page of the archive's records, and each media file's URL."""
     paths = ["/", "/relics", "/relics?lang=en", "/products", "/products?lang=en"]
+    paths += SEARCHES
     for relic in data["relics"]:
         paths += [f"/r/{relic['code']}?lang={lang}" for lang in ("vi", "en")]
         paths += [f"/api/v1/relics/{relic['code']}"]
@@ -89,6 +125,7 @@ def trip(tmp_path_factory, database_template):
     app_a = fresh_app(folder_a, database_template)
     with app_a.app_context():
         load_demo(db.session, media_store_from_config(app_a.config))
+        add_payments(db.session)
         db.session.remove()
     archive = folder_a / "all.zip"
     exported = app_a.test_cli_runner().invoke(args=["export", "--all", str(archive)])
@@ -113,7 +150,19 @@ def trip(tmp_path_factory, database_template):
     with app_b.app_context():
         counts = {
             m.__name__: db.session.scalar(select(func.count()).select_from(m))
-            for m in (Relic, Producer, Product, Batch, TraceEvent, Media)
+            for m in (
+                Relic,
+                Producer,
+                Product,
+                Batch,
+                TraceEvent,
+                Media,
+                Area,
+                Site,
+                PaymentAccount,
+                RetailListing,
+                SignTampering,
+            )  # fmt: skip
         }
         db.session.remove()
         db.engine.dispose()
@@ -135,8 +184,19 @@ def trip(tmp_path_factory, database_template):
 def test_the_archive_holds_every_kind_of_record_and_no_secret(trip):
     data = trip.data
     assert {k: bool(v) for k, v in data.items()} == dict.fromkeys(
-        ("producers", "media", "relics", "products", "batches"), True
-    )
+        (
+            "areas", "producers", "media", "site", "relics", "products", "batches",
+            "payment_accounts", "retail_listings", "sign_tamperings",
+        ),
+        True,
+    )  # fmt: skip
+    assert all(a["origins"] for a in data["areas"]) and len(data["site"]) == 1
+    assert all(r["area"] for r in data["relics"]) and any(p["area"] for p in data["producers"])
+    states = {a["state"] for a in data["payment_accounts"]}
+    assert states == {"verified", "replaced", "proposed", "rejected"}
+    for account in data["payment_accounts"]:  # when, not who: accounts stay behind
+        assert account["proposed_at"] and "proposed_by_id" not in account
+    assert not any("search_text" in r for kind in ("relics", "producers") for r in data[kind])
     assert any(r["festivals"] and r["steles"] and r["media"] for r in data["relics"])
     assert any(r["old_slugs"] for r in data["relics"]) and any(r["related"] for r in data["relics"])
     assert any(m["kind"] == "audio" and m["mime_type"].startswith("audio/") for m in data["media"])
@@ -154,7 +214,7 @@ def test_the_archive_holds_every_kind_of_record_and_no_secret(trip):
 def test_the_manifest_gives_a_version_and_every_files_sha256(trip):
     with zipfile.ZipFile(io.BytesIO(trip.archive)) as opened:
         manifest = json.loads(opened.read("manifest.json"))
-        assert manifest["format"] == "qrsvc-archive" and manifest["version"] == 1
+        assert manifest["format"] == "qrsvc-archive" and manifest["version"] == 2
         names = set(opened.namelist()) - {"manifest.json"}
         assert set(manifest["files"]) == names
         for name in names:
@@ -174,6 +234,11 @@ def test_the_import_restores_everything(trip):
         "Batch": len(trip.data["batches"]),
         "TraceEvent": sum(len(b["events"]) for b in trip.data["batches"]),
         "Media": len(trip.data["media"]),
+        "Area": len(trip.data["areas"]),
+        "Site": 1,
+        "PaymentAccount": 5,
+        "RetailListing": 1,
+        "SignTampering": 1,
     }
 
 
@@ -183,6 +248,33 @@ def test_every_public_page_is_the_same_on_the_restored_instance(trip):
     assert len(served) > 0.9 * len(trip.paths)
     different = [p for p in trip.paths if trip.pages_a[p] != trip.pages_b[p]]
     assert different == []
+
+
+def test_the_donation_code_the_tampered_sign_and_where_to_buy_are_restored(trip):
+    relic = next(a["relic"] for a in trip.data["payment_accounts"] if a["state"] == "verified")
+    marked = trip.data["sign_tamperings"][0]["relic"]
+    listing = trip.data["retail_listings"][0]
+    product = next(p["ref"] for p in trip.data["products"] if p["producer"] == listing["producer"])
+    for pages in (trip.pages_a, trip.pages_b):
+        status, _location, body = pages[f"/r/{relic}?lang=en"]
+        assert status == 200 and b"0011001932418" not in body and b"1012345678" in body
+        assert marked == relic and b"Official donation code" in body
+        status, _location, body = pages[f"/p/{product}?lang=en"]
+        assert status == 200 and b"https://postmart.vn/shop/htx-tu-tru" in body
+        assert b"3300205654321" in body and b"3300205123456" not in body
+    assert pages_differ(trip, [f"/r/{relic}?lang=en", f"/p/{product}?lang=en"]) == []
+
+
+def test_search_finds_the_same_records_on_the_restored_instance(trip):
+    hits = {path: re.findall(rb'href="/(?:r|01)/', trip.pages_b[path][2]) for path in SEARCHES}
+    assert all(hits.values()) and all(trip.pages_b[path][0] == 200 for path in SEARCHES)
+    assert b"/r/LK" in trip.pages_b[SEARCHES[0]][2] and b"/01/" in trip.pages_b[SEARCHES[1]][2]
+    assert pages_differ(trip, SEARCHES) == []
+
+
+def pages_differ(trip, paths: list[str]) -> list[str]:
+    """The paths whose pages differ between the two instances."""
+    return [p for p in paths if trip.pages_a[p] != trip.pages_b[p]]
 
 
 def test_exporting_the_restored_instance_gives_the_same_data(trip):

@@ -31,7 +31,7 @@ from qrsvc import cache, create_app
 from qrsvc.database import begin_write
 from qrsvc.extensions import csrf, db, limiter
 from qrsvc.models import Batch, Producer, Product, Relic, RelicTranslation, ScanCount, StampState
-from qrsvc.public.pages import RenderedPage
+from qrsvc.public.rendered import RenderedPage
 from qrsvc.stamps import runs
 from qrsvc.stamps.codes import make_token
 from tests.conftest import PUBLIC_URL, TEST_DATABASE_URL, build_app, migrate
@@ -317,7 +317,7 @@ def test_get_or_build_round_trips_a_rendered_page_through_redis(app, redis_prefi
     with app.test_request_context("/"):
         for _ in range(2):
             got = cache.get_or_build(
-                ("relic", "LH01", "vi"), lambda: builds.append(1) or page, kind=RenderedPage
+                ("relic", "LH01", "vi", "vi"), lambda: builds.append(1) or page, kind=RenderedPage
             )
             assert got == page
         assert builds == [1]
@@ -351,7 +351,7 @@ def test_real_relic_pages_through_the_shared_cache_stay_fresh_and_counted(
     assert first.status_code == 200 and "Khu di tích Lam Kinh" in first.get_data(as_text=True)
     with app.app_context():  # the render is in Redis now, under the current generation
         assert cache.get_or_build(
-            ("relic", "LK01", "vi"), lambda: None, kind=RenderedPage
+            ("relic", "LK01", "vi", "vi"), lambda: None, kind=RenderedPage
         ) == RenderedPage.of(first.get_data(as_text=True), first_id(), "vi")
     assert client.get("/r/lk01").data == first.data
     with app.app_context():

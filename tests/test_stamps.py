@@ -316,6 +316,23 @@ def test_the_stamp_knows_when_a_second_phone_checks_it(session, scan):
     assert state_of(first).several_clients  # once two phones, always
 
 
+def test_a_sale_is_not_a_copied_code(session, scan):
+    """The seller shows the page, the buyer checks it at the stall and again at home, all
+    in one day: two phones, three counted scans. That is a sale, not a copy."""
+    run_id, first, _ = new_run()
+    scan(first, ip="10.1.1.1")  # the seller
+    scan(first, ip="10.1.1.2")  # the buyer at the stall
+    later(first)
+    html = scan(first, ip="10.1.1.2").get_data(as_text=True)  # the buyer at home
+    assert "Checked 3 times" in html and "check carefully" not in html
+    for _ in range(10):  # and both of them, all week
+        later(first)
+        scan(first, ip="10.1.1.1")
+        later(first)
+        assert "check carefully" not in scan(first, ip="10.1.1.2").get_data(as_text=True)
+    assert counterfeit_alerts(session, run_id=run_id) == []
+
+
 def test_three_phones_in_a_day_look_like_a_copied_code(session, scan):
     run_id, first, _ = new_run()
     scan(first, ip="10.1.1.1")
@@ -775,7 +792,8 @@ def test_reading_the_page_in_another_language_is_not_another_check(session, clie
     token = make_token(key, first)
     page = scan(first)
     links = re.findall(r'<a href="([^"]+)" lang="(\w+)" hreflang', page.text)
-    assert links == [("?lang=vi", "vi"), ("?lang=en", "en")]  # nothing a copy could not carry
+    # Nothing a copy could not carry: the page in each interface language.
+    assert links == [(f"?lang={lang}", lang) for lang in ("vi", "en", "zh", "ko", "fr")]
     english = client.get(f"/S/{token}?lang=en", environ_base={"REMOTE_ADDR": "10.0.0.1", **PHONE})
     assert english.status_code == 200 and "Genuine stamp" in english.text
     assert state_of(first).scan_count == 1  # the same phone, a moment later

@@ -310,12 +310,15 @@ def test_product_page_in_english_marks_vietnamese_fallbacks(client, catalog):
 
 
 def test_untranslated_product_falls_back_to_vietnamese_with_a_note(client, catalog):
-    response = client.get("/p/nep-cai-hoa-vang", headers={"Accept-Language": "ko,en;q=0.5"})
+    response = client.get("/p/nep-cai-hoa-vang", headers={"Accept-Language": "ja,en;q=0.5"})
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert '<article lang="vi">' in html
-    assert "not been described in your language" in html  # English UI for a Korean visitor
+    assert "not been described in your language" in html  # English UI for a Japanese visitor
     assert '<html lang="en">' in html
+    korean = client.get("/p/nep-cai-hoa-vang", headers={"Accept-Language": "ko,en;q=0.5"})
+    assert '<html lang="ko">' in korean.text and '<article lang="vi">' in korean.text
+    assert "이 제품은 아직 사용자의 언어로 설명되지 않아" in korean.text  # Korean UI, Korean note
 
 
 def test_language_switch_keeps_the_encoded_path(client, catalog):
@@ -429,8 +432,10 @@ def test_product_list_rejects_bad_page_numbers(client, catalog, page):
     assert client.get(f"/products?page={page}").status_code == 400
 
 
-def test_product_list_beyond_the_last_page_is_404(client, catalog):
-    assert client.get("/products?page=2").status_code == 404
+def test_product_list_beyond_the_last_page_is_empty_and_says_so(client, catalog):
+    response = client.get("/products?page=2&lang=en")  # issue 15: an empty page, not an error
+    assert response.status_code == 200
+    assert "past the end of the list" in response.get_data(as_text=True)
 
 
 # --- hostile input ------------------------------------------------------------------------

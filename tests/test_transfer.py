@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from qrsvc.extensions import db
 from qrsvc.models import Festival, Producer, Product, Relic, RelicTranslation, Revision, Stele
-from qrsvc.transfer.formats import opening_hours_text, parse_opening_hours
+from qrsvc.transfer.opening_hours import opening_hours_text, parse_opening_hours
 from qrsvc.transfer.service import export_records
 from tests.conftest import TEST_DATABASE_URL
 

@@ -13,8 +13,8 @@ from flask_migrate import upgrade
 from jsonschema.validators import validator_for
 from sqlalchemy import select, text
 
-from qrsvc.admin.batches import batch_spec
-from qrsvc.admin.editing import InvalidRecordError, save_record
+from qrsvc.content.batches import batch_spec
+from qrsvc.content.editing import InvalidRecordError, save_record
 from qrsvc.epcis import UNITS, unit_code, unit_label
 from qrsvc.extensions import db
 from qrsvc.models import Batch, BatchInput, Producer, Product, Revision, TraceEvent, User
@@ -229,15 +229,35 @@ def test_units_typed_before_0011_become_codes_where_they_map(empty_database, tmp
     app = build_app(tmp_path, empty_database)
     with app.app_context():
         upgrade(revision="0010")
-        producer = Producer(ref="p", name="HTX", kind="household")
-        product = Product(producer=producer, ref="sp", name={"vi": "Sản phẩm"})
+        # The producer and product as the schema of 0010 has them (the models have more).
+        now = "2026-01-01 00:00:00"
+        db.session.execute(
+            text(
+                "INSERT INTO producers (ref, name, kind, commune, commune_old, address, phone, "
+                "email, website, tax_code, description, version, created_at, updated_at) "
+                "VALUES ('p', 'HTX', 'household', '', '', '', '', '', '', '', '{}', 1, :t, :t)"
+            ),
+            {"t": now},
+        )
+        producer_id = db.session.execute(text("SELECT id FROM producers")).scalar_one()
+        db.session.execute(
+            text(
+                "INSERT INTO products (producer_id, ref, name, category, description, "
+                "ingredients, storage, net_content, ocop_cert_no, status, photo_ids, version, "
+                "created_at, updated_at) VALUES (:p, 'sp', '{\"vi\": \"Sản phẩm\"}', '', '{}', "
+                "'{}', '{}', '', '', 'draft', '[]', 1, :t, :t)"
+            ),
+            {"p": producer_id, "t": now},
+        )
+        product_id = db.session.execute(text("SELECT id FROM products")).scalar_one()
         written = ["kg", " Kg ", "lít", "l", "hộp", "chai", "gói", "túi", "cái", "chiếc"]
         written += ["g", "KGM", "bó lá", "", "yến"]
         batches = [
-            Batch(product=product, ref=f"L{n}", lot=f"L{n}", unit=u) for n, u in enumerate(written)
+            Batch(product_id=product_id, ref=f"L{n}", lot=f"L{n}", unit=u)
+            for n, u in enumerate(written)
         ]
         batches[0].inputs.append(BatchInput(external_ref="x", unit="Lít"))
-        db.session.add_all([producer, product, *batches])
+        db.session.add_all(batches)
         db.session.commit()
         db.session.remove()
         upgrade()

@@ -1,4 +1,10 @@
-"""The admin for district staff and producers.
+"""The admin for district staff and producers: a Flask application of its own.
+
+The app factory (:func:`qrsvc.create_admin_app`) builds an application for this
+blueprint alone and mounts it under ``/admin``; Flask-Login is bound to that
+application only (so its remember-me cookie is set on admin answers only, and no
+public page looks for a signed-in user). Routes are added where the blueprint is
+built, by :func:`qrsvc.admin.routes.register_routes`.
 
 Every view requires a signed-in user (checked here once for the whole blueprint,
 and again by each view's role decorator); every record is loaded through
@@ -15,21 +21,6 @@ bp = Blueprint("admin", __name__)
 
 #: The only admin pages a visitor who is not signed in may open.
 OPEN_ENDPOINTS = {"admin.login"}
-
-
-@bp.record_once
-def remember_cookie_on_admin_pages_only(state) -> None:
-    """Move Flask-Login's remember-me cookie hook from every answer to the admin's.
-
-    Signing in and out happen here only, and the hook reads the session of every
-    answer it sees, which costs each scan of a sign a session lookup and adds
-    ``Vary: Cookie`` to answers that do not depend on a cookie.
-    """
-    hook = login_manager._update_remember_cookie
-    app_hooks = state.app.after_request_funcs.get(None, [])
-    if hook in app_hooks:
-        app_hooks.remove(hook)
-        state.app.after_request_funcs.setdefault(bp.name, []).append(hook)
 
 
 @bp.before_request
@@ -62,20 +53,6 @@ def private_pages(response):
     return response
 
 
-from qrsvc.admin import (  # noqa: E402,F401 - registers the routes
-    auth,
-    batch_inputs,
-    batches,
-    dashboard,
-    events,
-    exchange,
-    festivals,
-    links,
-    media,
-    printing,
-    producers,
-    products,
-    relics,
-    stamp_runs,
-    users,
-)
+from qrsvc.admin.routes import register_routes  # noqa: E402 - the views need the package
+
+register_routes(bp)

@@ -17,7 +17,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from qrsvc.database import begin_write
 from qrsvc.extensions import db
-from qrsvc.models import Producer, Role, SignInAlert, User, utcnow
+from qrsvc.models import Area, Producer, Role, SignInAlert, User, utcnow
 
 # Checked when the email is unknown, so that a wrong email takes as long as a wrong
 # password and response times do not reveal which accounts exist.
@@ -95,6 +95,8 @@ class UserChange:
     producer_id: int | None
     password: str
     active: bool
+    #: The areas an editor is limited to (none: the whole site); ids of areas.
+    area_ids: tuple[int, ...] = ()
 
 
 def save_user(user_id: int | None, change: UserChange, acting_user_id: int) -> User:
@@ -118,6 +120,7 @@ def save_user(user_id: int | None, change: UserChange, acting_user_id: int) -> U
     ):
         session.rollback()
         raise AccountError(_("A producer account needs its producer."))
+    areas = _areas(session, change)
     if user_id is None:
         if not change.password:
             session.rollback()
@@ -137,8 +140,10 @@ def save_user(user_id: int | None, change: UserChange, acting_user_id: int) -> U
         user.role != change.role
         or user.producer_id != producer_id
         or (user.is_active_account and not change.active)
+        or {a.id for a in user.areas} != {a.id for a in areas}
     ):
         user.end_sessions()
+    user.areas = areas
     user.email = email
     user.display_name = unicodedata.normalize("NFC", change.display_name or "").strip()
     user.role = change.role
@@ -148,6 +153,21 @@ def save_user(user_id: int | None, change: UserChange, acting_user_id: int) -> U
         user.set_password(change.password)  # a reset ends the sessions too
     session.commit()
     return user
+
+
+def _areas(session, change: UserChange) -> list[Area]:
+    """The areas of ``change``, checked: all known, and only for an editor."""
+    wanted = set(change.area_ids)
+    if not wanted:
+        return []
+    if change.role != Role.EDITOR:
+        session.rollback()
+        raise AccountError(_("Only an editor can be limited to areas."))
+    found = list(session.scalars(select(Area).where(Area.id.in_(wanted)).order_by(Area.code)))
+    if len(found) != len(wanted):
+        session.rollback()
+        raise AccountError(_("Unknown area."))
+    return found
 
 
 #: Wrong passwords within this time of the last one belong to the same flood.

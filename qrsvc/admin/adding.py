@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from qrsvc.admin.access import scoped
-from qrsvc.admin.records import EntitySpec
+from qrsvc.content.records import EntitySpec
 from qrsvc.extensions import db
 
 

@@ -16,7 +16,7 @@ from flask_babel import format_timedelta
 from flask_babel import gettext as _
 from flask_login import COOKIE_NAME, current_user, login_user, logout_user
 
-from qrsvc.admin import accounts, bp, signin_guard
+from qrsvc.admin import accounts, signin_guard
 from qrsvc.admin.access import EVERYONE, role_required
 from qrsvc.admin.forms import PasswordForm
 from qrsvc.extensions import db, login_manager
@@ -46,7 +46,6 @@ def load_user(user_id: str) -> User | None:
     return user
 
 
-@bp.record_once
 def set_up_signin_guard(state) -> None:
     """Give the app the counts that slow down password guessing."""
     signin_guard.init_app(state.app)
@@ -89,7 +88,6 @@ def _refused(form, refusal: signin_guard.Refusal):
     return page, 429, {"Retry-After": str(refusal.retry_after)}
 
 
-@bp.route("/login", methods=["GET", "POST"])
 def login():
     """The sign-in form."""
     from qrsvc.admin.forms import LoginForm
@@ -120,7 +118,6 @@ def login():
     return render_template("admin/login.html", form=form), 401
 
 
-@bp.post("/logout")
 @role_required(*EVERYONE)
 def logout():
     """Sign out on every device (a POST, so that a link on another site cannot do it)."""
@@ -131,7 +128,6 @@ def logout():
     return redirect(url_for("admin.login"))
 
 
-@bp.route("/password", methods=["GET", "POST"])
 @role_required(*EVERYONE)
 def password():
     """Change one's own password: every other session of the account ends."""

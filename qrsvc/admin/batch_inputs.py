@@ -23,12 +23,12 @@ from werkzeug.exceptions import NotFound
 from wtforms import FloatField, HiddenField, SelectChoice, SelectField, StringField
 from wtforms.validators import NumberRange, Optional
 
-from qrsvc.admin import bp, revisions
 from qrsvc.admin.access import EVERYONE, get_scoped, role_required, scoped
-from qrsvc.admin.batches import check_unit, unit_choices
-from qrsvc.admin.checks import identifier_message
-from qrsvc.admin.editing import InvalidRecordError
 from qrsvc.admin.forms import ActionForm, AdminForm
+from qrsvc.content import revisions
+from qrsvc.content.batches import check_unit, unit_choices
+from qrsvc.content.checks import identifier_message
+from qrsvc.content.editing import InvalidRecordError
 from qrsvc.database import begin_write
 from qrsvc.extensions import db
 from qrsvc.identifiers import IdentifierError, lot_number
@@ -199,7 +199,6 @@ def _back(batch_id: int, event_id: str | None):
     return redirect(url_for("admin.batch_edit", record_id=batch_id))
 
 
-@bp.route("/batches/<int:record_id>/inputs/new", methods=["GET", "POST"])
 @role_required(*EVERYONE)
 def batch_input_new(record_id: int):
     """Add an input lot to a batch (the form is also shown on the batch and event pages)."""
@@ -221,7 +220,6 @@ def batch_input_new(record_id: int):
     return render_template("admin/batch_input.html", batch=batch, form=form), status
 
 
-@bp.post("/batch-inputs/<int:input_id>/remove")
 @role_required(*EVERYONE)
 def batch_input_remove(input_id: int):
     """Remove an input lot entered by mistake."""
@@ -248,7 +246,6 @@ def inputs_panel(batch: Batch, event: TraceEvent | None = None) -> dict[str, Any
     return {"lots": lots, "form": form, "event": event}
 
 
-@bp.context_processor
 def input_helpers() -> dict[str, Any]:
     """Give the batch and event pages their inputs section."""
     return {"inputs_panel": inputs_panel}

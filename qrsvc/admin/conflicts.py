@@ -17,8 +17,8 @@ from flask_babel import gettext as _
 from wtforms import HiddenField, RadioField, SelectChoice
 
 from qrsvc.admin.forms import AdminForm
-from qrsvc.admin.forms_records import input_name
-from qrsvc.admin.records import EntitySpec
+from qrsvc.content.forms import input_name
+from qrsvc.content.records import EntitySpec
 from qrsvc.i18n import CONTENT_LANGUAGES
 
 MINE, SAVED = "mine", "saved"

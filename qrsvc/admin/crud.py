@@ -1,51 +1,48 @@
-"""List, create, edit and history views, registered once per :class:`EntitySpec`.
+"""List, create, edit, history and delete views, registered once per :class:`EntitySpec`.
 
-Every kind of record gets the same four thin views, so a role check or a
-conflict message is written once and cannot be forgotten on one of them.
+Every kind of record gets the same thin views (:func:`register`, called from
+:mod:`qrsvc.admin.routes`), so a role check or a conflict message is written once and
+cannot be forgotten on one of them. What a record is, and how it is checked and saved,
+is :mod:`qrsvc.content`'s.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Callable
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import bindparam, false, func, select
+from sqlalchemy import func, select
 
-from qrsvc.admin import bp, revisions
-from qrsvc.admin.access import EVERYONE, get_scoped, role_required, scoped
+from qrsvc.admin import history, listing
+from qrsvc.admin.access import get_scoped, role_required, scoped
 from qrsvc.admin.adding import add_label, add_offer, may_create
 from qrsvc.admin.conflicts import Choices, conflict_items, submitted_choices
-from qrsvc.admin.editing import (
+from qrsvc.admin.forms import DeleteForm
+from qrsvc.areas.filters import FilterError
+from qrsvc.content.editing import (
     EditConflictError,
     InvalidRecordError,
     delete_record,
-    restore_revision,
     save_record,
     version_of,
 )
-from qrsvc.admin.forms import ActionForm, DeleteForm
-from qrsvc.admin.forms_records import form_values, form_version, input_name, record_form
-from qrsvc.admin.records import EntitySpec
+from qrsvc.content.forms import form_values, form_version, input_name, record_form
+from qrsvc.content.records import EntitySpec
+from qrsvc.content.registry import SPECS
+from qrsvc.content.revisions import shown_changes, shown_value
 from qrsvc.extensions import db
-from qrsvc.folding import clean_query, matches, query_words
-from qrsvc.models import Revision
 
-#: Every registered spec by name, and the URL folder of each (a child's "new" URL
-#: sits under its parent's: /admin/products/<id>/batches/new).
-SPECS: dict[str, EntitySpec] = {}
-_PLURALS: dict[str, str] = {}
+#: The URL folder of each kind with views (a child's "new" URL sits under its
+#: parent's: /admin/products/<id>/batches/new).
+PLURALS: dict[str, str] = {}
 PAGE_SIZE = 50
 
 
-def register(spec: EntitySpec, plural: str) -> EntitySpec:
-    """Add the list, new, edit, history (and delete) views of ``spec`` at ``/admin/<plural>/``."""
-    SPECS[spec.name] = spec
-    if spec.parent:
-        spec.parent_model = SPECS[spec.parent].model
+def register(bp: Blueprint, spec: EntitySpec, plural: str) -> None:
+    """Add the list, new, edit, history (and delete) views of ``spec`` to ``bp`` at
+    ``/<plural>/`` (its parent's first: a child's "new" URL is under the parent's)."""
     guard = role_required(*spec.roles)
     create_guard = role_required(*(spec.create_roles or spec.roles))
 
@@ -59,24 +56,14 @@ def register(spec: EntitySpec, plural: str) -> EntitySpec:
         return _edit(spec, record_id, None)
 
     def history_view(record_id: int):
-        record = get_scoped(spec.model, record_id)
-        return render_template(
-            "admin/history.html",
-            spec=spec,
-            record=record,
-            revisions=revisions.history(spec.name, record_id),
-            restorable_before=revisions.restorable_before,
-            restored_from=revisions.restored_from,
-            shown_changes=revisions.shown_changes,
-            action_form=ActionForm(),
-        )
+        return history.history_page(spec, record_id)
 
     name = spec.name
     bp.add_url_rule(f"/{plural}/", f"{name}_list", guard(list_view))
     if spec.create_roles == ():  # created another way (media: by uploading a file)
         pass
     elif spec.parent:
-        parent_plural = _PLURALS[spec.parent]
+        parent_plural = PLURALS[spec.parent]
         bp.add_url_rule(
             f"/{parent_plural}/<int:parent_id>/{plural}/new",
             f"{name}_new",
@@ -102,72 +89,51 @@ def register(spec: EntitySpec, plural: str) -> EntitySpec:
             guard(delete_view),
             methods=["POST"],
         )
-    _PLURALS[name] = plural
-    return spec
-
-
-def contains(*columns: Any, through: tuple[Any, ...] = ()) -> Callable[[str], Any]:
-    """A search condition: every typed word is in one of ``columns``, accents and case aside.
-
-    The first column is the record's own; ``through`` names relationships whose
-    columns are searched as well (a relic's names in each language). JSON columns
-    (a product's names per language) are searched by their values.
-    """
-    model = columns[0].class_
-
-    def condition(text: str) -> Any:
-        words = query_words(text)
-        if not words:  # only punctuation or stray accents: nothing to look for
-            return false()
-        # Neither database folds Vietnamese (SQLite's lower() is ASCII only), so the
-        # columns are read and compared in Python; a district has at most a few
-        # thousand of any record, and only the ids that match go back to SQL.
-        stmt = select(model.id, *columns)
-        for relationship in through:
-            stmt = stmt.outerjoin(relationship)
-        texts: dict[int, list[str]] = defaultdict(list)
-        for record_id, *values in db.session.execute(stmt):
-            texts[record_id].extend(_texts(values))
-        found = [record_id for record_id, t in texts.items() if matches(words, "\n".join(t))]
-        # Inlined (they are integers from the database): no limit on bound parameters.
-        return model.id.in_(
-            bindparam("found", found, unique=True, expanding=True, literal_execute=True)
-        )
-
-    return condition
-
-
-def _texts(values: Any) -> list[str]:
-    if values is None:
-        return []
-    if isinstance(values, dict):
-        values = list(values.values())
-    if isinstance(values, list | tuple):
-        return [text for value in values for text in _texts(value)]
-    return [str(values)]
+    PLURALS[name] = plural
 
 
 def _list(spec: EntitySpec):
-    page = request.args.get("page", 1, type=int) or 1
-    page = max(1, min(page, 100_000))
-    stmt = scoped(select(spec.model), spec.model, current_user)
-    query = clean_query(request.args.get("q"))
-    if query and spec.search is not None:
-        stmt = stmt.where(spec.search(query))
-    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
-    records = db.session.scalars(
-        stmt.order_by(spec.model.id.desc()).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
-    ).all()
+    """One page of ``spec``'s records the user may see, filtered and searched in SQL.
+
+    A filter value that is not a choice answers 400 naming it; a page past the end
+    is an empty page.
+    """
+    error, status = "", 200
+    try:
+        filters = listing.read(request.args, spec, current_user)
+    except FilterError as exc:
+        filters = listing.AdminFilters()
+        error, status = (
+            _(
+                "This filter value is not one of the choices: %(name)s.",
+                name=listing.LABELS.get(exc.param, exc.param),
+            ),
+            400,
+        )
+    records: list[Any] = []
+    total = 0
+    if not error:
+        stmt = listing.apply(scoped(select(spec.model), spec.model, current_user), spec, filters)
+        total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+        offset = (filters.page - 1) * PAGE_SIZE
+        if offset < total:
+            records = db.session.scalars(
+                stmt.order_by(spec.model.id.desc()).limit(PAGE_SIZE).offset(offset)
+            ).all()
     return render_template(
         "admin/list.html",
         spec=spec,
         records=records,
-        page=page,
+        page=filters.page,
         total=total,
         size=PAGE_SIZE,
-        query=query,
+        query=filters.query,
+        filters=filters,
+        filter_choices=listing.choices(spec, current_user),
+        filter_labels=listing.LABELS,
+        error=error,
         offer=add_offer(spec, SPECS.get(spec.parent or ""), current_user),
-    )
+    ), status
 
 
 def _edit(spec: EntitySpec, record_id: int | None, parent_id: int | None):
@@ -185,9 +151,10 @@ def _edit(spec: EntitySpec, record_id: int | None, parent_id: int | None):
             creating=creating,
             flat=flat,
             version=version_of(db.session, spec, record) if record else None,
+            user=current_user,
         )
     else:
-        form = record_form(spec, languages, creating=creating)
+        form = record_form(spec, languages, creating=creating, user=current_user)
     conflict = None
     choices = Choices()
     status = 200
@@ -247,8 +214,8 @@ def _edit(spec: EntitySpec, record_id: int | None, parent_id: int | None):
         input_name=input_name,
         may_create=lambda child: may_create(child, current_user),
         add_label=add_label,
-        shown_changes=revisions.shown_changes,
-        shown_value=revisions.shown_value,
+        shown_changes=shown_changes,
+        shown_value=shown_value,
     ), status
 
 
@@ -266,6 +233,7 @@ def _merged_form(spec: EntitySpec, languages: list[str], conflict: EditConflictE
         creating=False,
         flat=conflict.values,
         version=conflict.current_version,
+        user=current_user,
     )
 
 
@@ -306,38 +274,3 @@ def _children(spec: EntitySpec, record: Any) -> list[tuple[EntitySpec, list[Any]
         stmt = scoped(select(child.model).where(column == record.id), child.model, current_user)
         found.append((child, db.session.scalars(stmt.order_by(child.model.id.desc())).all()))
     return found
-
-
-@bp.post("/revisions/<int:revision_id>/restore")
-@role_required(*EVERYONE)
-def restore(revision_id: int):
-    """Put a record back as it was after one of its revisions."""
-    return _restore(revision_id, before=False)
-
-
-@bp.post("/revisions/<int:revision_id>/restore-before")
-@role_required(*EVERYONE)
-def restore_before(revision_id: int):
-    """Put a record back as it was before one of its revisions (its first version, when
-    it was made outside the admin and so has no revision of its own)."""
-    return _restore(revision_id, before=True)
-
-
-def _restore(revision_id: int, *, before: bool):
-    form = ActionForm()
-    if not form.validate():
-        abort(400)
-    revision = db.session.get(Revision, revision_id)
-    spec = SPECS.get(revision.entity_type) if revision else None
-    if revision is None or spec is None or not current_user.has_role(*spec.roles):
-        abort(404)
-    if before and not revisions.restorable_before(revision):
-        abort(404)
-    try:
-        restore_revision(spec, current_user, revision, before=before)
-    except (EditConflictError, InvalidRecordError) as exc:
-        flash(_("This version cannot be restored: %(why)s", why=str(exc)), "error")
-    else:
-        version = revision.version - 1 if before else revision.version
-        flash(_("Version %(v)d was restored.", v=version), "info")
-    return redirect(url_for(f"admin.{spec.name}_history", record_id=revision.entity_id))

@@ -8,19 +8,18 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from qrsvc import labels
-from qrsvc.admin import bp
-from qrsvc.admin.access import EVERYONE, STAFF, role_required
+from qrsvc.admin.access import EVERYONE, STAFF, may_see, role_required, sees_all
 from qrsvc.admin.accounts import recent_signin_alerts
 from qrsvc.admin.charts import bar_list, column_chart
 from qrsvc.admin.forms import ActionForm
-from qrsvc.admin.stats import build_dashboard
+from qrsvc.admin.stats import build_dashboard, record_names
 from qrsvc.database import begin_write
 from qrsvc.i18n import LANGUAGE_NAMES
 from qrsvc.localtime import local_today
-from qrsvc.models import Role, SignReport, utcnow
+from qrsvc.models import Relic, Role, SignReport, utcnow
+from qrsvc.payments.stickers import payment_alerts
 
 
-@bp.get("/")
 @role_required(*EVERYONE)
 def index():
     """The dashboard."""
@@ -28,7 +27,8 @@ def index():
     days = min(max(days, 7), 365)
     today = local_today()
     # Records are named in the admin's language (Vietnamese where they have no such name).
-    board = build_dashboard(current_user, today, days=days, lang=str(get_locale() or "vi"))
+    board_lang = str(get_locale() or "vi")
+    board = build_dashboard(current_user, today, days=days, lang=board_lang)
     charts = {
         "days": column_chart(
             board.days,
@@ -53,6 +53,12 @@ def index():
     }
     # Wrong passwords poured onto an account: the admins, who manage accounts, are told.
     signin_alerts = recent_signin_alerts() if current_user.role == Role.ADMIN else []
+    # A visitor's photo of a payment code that is not the relic's: staff see it first.
+    staff = current_user.role in (Role.ADMIN, Role.EDITOR)
+    payment = payment_alerts() if staff else []
+    if staff and not sees_all(current_user):  # an editor limited to areas: its relics'
+        payment = [a for a in payment if may_see(Relic, a.report.relic_id, current_user)]
+    relics = record_names("relic", [alert.report.relic_id for alert in payment], board_lang)
     return render_template(
         "admin/dashboard.html",
         board=board,
@@ -60,6 +66,7 @@ def index():
         days=days,
         action_form=ActionForm(),
         signin_alerts=signin_alerts,
+        payment_alerts=[(alert, relics.get(alert.report.relic_id)) for alert in payment],
     )
 
 
@@ -78,12 +85,13 @@ def handle_report(report_id: int, user_id: int) -> bool:
     return True
 
 
-@bp.post("/reports/<int:report_id>/handle")
 @role_required(*STAFF)
 def report_handle(report_id: int):
     """A member of staff took care of a reported sign."""
     if not ActionForm().validate():
         abort(400)
+    if not may_see(SignReport, report_id, current_user):  # another area's: not found
+        abort(404)
     if not handle_report(report_id, current_user.id):
         abort(404)
     flash(_("The report is marked as handled."), "info")

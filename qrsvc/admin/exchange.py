@@ -14,8 +14,7 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from qrsvc.admin import bp
-from qrsvc.admin.access import STAFF, role_required
+from qrsvc.admin.access import STAFF, role_required, sees_all
 from qrsvc.admin.forms import ActionForm, ConfirmImportForm, ImportForm
 from qrsvc.downloads import attachment, content_disposition
 from qrsvc.localtime import local_now
@@ -56,7 +55,6 @@ def keep_for_confirmation(name: str, data: bytes) -> str:
     return token
 
 
-@bp.route("/transfer", methods=["GET", "POST"])
 @role_required(*STAFF)
 def transfer():
     """Upload a CSV/JSON file: see what it would do, row by row, before importing."""
@@ -86,7 +84,6 @@ def transfer():
     ), status
 
 
-@bp.post("/transfer/confirm")
 @role_required(*STAFF)
 def transfer_confirm():
     """Import a previewed file: all rows or, if anything changed meanwhile, none."""
@@ -131,10 +128,11 @@ def _import(name: str, data: bytes, *, apply: bool):
         if not current_user.has_role(Role.ADMIN):
             raise TransferError(_("Only an administrator can restore an archive of all data."))
         return import_archive(io.BytesIO(data), apply=apply)
+    if not sees_all(current_user):  # rows of other areas would be written: not for them
+        raise TransferError(_("An editor limited to areas cannot import files."))
     return import_records(read_file(name, data), current_user.id, apply=apply)
 
 
-@bp.get("/transfer/archive.zip")
 @role_required(Role.ADMIN)
 def transfer_archive():
     """Download all data, media files included, as one archive (see docs/transfer.md)."""
@@ -152,13 +150,12 @@ def transfer_archive():
     return response
 
 
-@bp.get("/transfer/export.<any(json, csv):fmt>")
 @role_required(*STAFF)
 def transfer_export(fmt: str):
     """Download everything as JSON, or one kind of record as CSV (``?kind=relics``)."""
     from flask import request
 
-    records = export_records()
+    records = export_records(current_user)  # an editor limited to areas: its areas' only
     stamp = exported_at()
     if fmt == "json":
         body, mime, name = write_json(records, stamp), "application/json", "qrsvc-export.json"
@@ -175,7 +172,6 @@ def transfer_export(fmt: str):
     )
 
 
-@bp.route("/backup", methods=["GET", "POST"])
 @role_required(Role.ADMIN)
 def backup():
     """Download a consistent copy of the database (SQLite) or read how to make one."""

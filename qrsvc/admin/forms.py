@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from flask_babel import get_translations
 from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_ngettext as _ln
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -13,62 +10,20 @@ from wtforms import (
     HiddenField,
     PasswordField,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 
 from qrsvc import labels
+from qrsvc.content.formbase import TranslatedForm
 
 MIN_PASSWORD = 10
 
-#: WTForms' own messages, listed so that ``pybabel extract -k _l -k _ln:1,2`` puts them in
-#: the admin catalog: WTForms ships no Vietnamese, and a district officer reads these.
-WTFORMS_MESSAGES = (
-    _l("This field is required."),
-    _l("Not a valid integer value."),
-    _l("Not a valid float value."),
-    _l("Not a valid date value."),
-    _l("Not a valid datetime value."),
-    _l("Not a valid choice."),
-    _l("Invalid Choice: could not coerce."),
-    _l("Invalid input."),
-    _l("Number must be at least %(min)s."),
-    _l("Number must be at most %(max)s."),
-    _l("Number must be between %(min)s and %(max)s."),
-    _l("Field must be between %(min)d and %(max)d characters long."),
-    _ln(
-        "Field must be at least %(min)d character long.",
-        "Field must be at least %(min)d characters long.",
-        1,
-    ),
-    _ln(
-        "Field cannot be longer than %(max)d character.",
-        "Field cannot be longer than %(max)d characters.",
-        1,
-    ),
-)
 
-
-class AdminTranslations:
-    """WTForms' messages from the admin catalog (raw: WTForms fills in the numbers)."""
-
-    def gettext(self, string: str) -> str:
-        """The translation of ``string`` in the interface language."""
-        return get_translations().gettext(string)
-
-    def ngettext(self, singular: str, plural: str, n: int) -> str:
-        """The singular or plural translation for ``n``."""
-        return get_translations().ngettext(singular, plural, n)
-
-
-class AdminForm(FlaskForm):
+class AdminForm(TranslatedForm):
     """Every admin form: CSRF token, and WTForms' messages in the interface language."""
-
-    class Meta:
-        def get_translations(self, form):
-            """WTForms' hook: where its own messages are translated."""
-            return AdminTranslations()
 
 
 class LoginForm(AdminForm):
@@ -143,6 +98,16 @@ class UserForm(AdminForm):
         ),
     )
     producer_id = SelectField(_l("Producer"), coerce=str, validators=[Optional()])
+    # Its choices are the areas, set by the view; a value that is none of them is refused.
+    areas = SelectMultipleField(
+        _l("Areas"),
+        coerce=str,
+        validators=[Optional()],
+        description=_l(
+            "An editor limited to areas sees and edits only their relics and producers. "
+            "None chosen: the whole site. Administrators and producers are never limited."
+        ),
+    )
     password = PasswordField(
         _l("New password"), validators=[Optional(), Length(min=MIN_PASSWORD, max=200)]
     )

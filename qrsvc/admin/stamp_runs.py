@@ -12,20 +12,19 @@ from sqlalchemy import select
 from wtforms import BooleanField, IntegerField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from qrsvc.admin import bp
 from qrsvc.admin.access import EVERYONE, get_scoped, role_required, scoped
 from qrsvc.admin.forms import ActionForm, AdminForm
-from qrsvc.admin.printouts import (
+from qrsvc.downloads import attachment, content_disposition
+from qrsvc.extensions import db
+from qrsvc.generator import get_format, write_stamps_csv
+from qrsvc.models import Batch, PrintJob, StampRun, User
+from qrsvc.printing.pdfs import (
     formats_of,
     inline_limit,
     stamp_records,
     stamp_sheet_preview,
     stamps_pdf,
 )
-from qrsvc.downloads import attachment, content_disposition
-from qrsvc.extensions import db
-from qrsvc.generator import get_format, write_stamps_csv
-from qrsvc.models import Batch, PrintJob, StampRun, User
 from qrsvc.stamps import runs
 from qrsvc.stamps.alerts import counterfeit_alerts, run_summary
 
@@ -106,7 +105,6 @@ def _new_run_form() -> NewRunForm:
     return form
 
 
-@bp.route("/batches/<int:record_id>/stamps", methods=["GET", "POST"])
 @role_required(*EVERYONE)
 def stamp_run_new(record_id: int):
     """The runs of a batch, and the form for a new one."""
@@ -135,7 +133,6 @@ def stamp_run_new(record_id: int):
     return render_template("admin/stamp_runs.html", batch=batch, form=form, runs=batch_runs), status
 
 
-@bp.get("/stamp-runs/<int:run_id>")
 @role_required(*EVERYONE)
 def stamp_run(run_id: int):
     """One run: its state by stretches, scans, alerts; print, activate, void."""
@@ -162,7 +159,6 @@ def stamp_run(run_id: int):
     )
 
 
-@bp.post("/stamp-runs/<int:run_id>/<any(activate, void):action>")
 @role_required(*EVERYONE)
 def stamp_run_change(run_id: int, action: str):
     """Activate or void the run, or the serials from … to … of it."""
@@ -189,7 +185,6 @@ def stamp_run_change(run_id: int, action: str):
     return redirect(url_for("admin.stamp_run", run_id=run_id))
 
 
-@bp.get("/stamp-runs/<int:run_id>/stamps.pdf")
 @role_required(*EVERYONE)
 def stamp_run_pdf(run_id: int):
     """The stamp sheets, made while you wait (runs up to a few thousand stamps)."""
@@ -205,7 +200,6 @@ def stamp_run_pdf(run_id: int):
     )
 
 
-@bp.get("/stamp-runs/<int:run_id>/preview.png")
 @role_required(*EVERYONE)
 def stamp_run_preview(run_id: int):
     """Page 1 of the stamp sheets as a picture."""
@@ -215,7 +209,6 @@ def stamp_run_preview(run_id: int):
     )
 
 
-@bp.get("/stamp-runs/<int:run_id>/stamps.csv")
 @role_required(*EVERYONE)
 def stamp_run_csv(run_id: int):
     """Serial, URL (and PIN) of every stamp, for a print shop's own software."""
@@ -230,7 +223,6 @@ def stamp_run_csv(run_id: int):
     )
 
 
-@bp.get("/print-jobs/<int:job_id>/stamps.pdf")
 @role_required(*EVERYONE)
 def print_job_pdf(job_id: int):
     """The PDF a finished background job made."""
@@ -243,7 +235,6 @@ def print_job_pdf(job_id: int):
     return attachment(send_file(path, as_attachment=True), f"stamps-run-{job.stamp_run_id}.pdf")
 
 
-@bp.post("/print-jobs/<int:job_id>/retry")
 @role_required(*EVERYONE)
 def print_job_retry(job_id: int):
     """Print a failed job again: the same serials, none lost, none doubled."""

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, select, tuple_
 
-from qrsvc.admin.access import STAFF, scoped
+from qrsvc.admin.access import STAFF, scoped, sees_all
 from qrsvc.extensions import db
 from qrsvc.models import (
     Batch,
@@ -71,13 +71,15 @@ class Dashboard:
 
 def _visible_counts(user: User, since: date) -> Select:
     stmt = select(ScanCount).where(ScanCount.day >= since)
-    if user.role in STAFF:
+    if sees_all(user):
         return stmt
     products = scoped(select(Product.id), Product, user)
     batches = scoped(select(Batch.id), Batch, user)
+    relics = scoped(select(Relic.id), Relic, user)  # an editor limited to areas: theirs
     return stmt.where(
         ((ScanCount.target_kind == "product") & ScanCount.target_id.in_(products))
         | ((ScanCount.target_kind == "batch") & ScanCount.target_id.in_(batches))
+        | ((ScanCount.target_kind == "relic") & ScanCount.target_id.in_(relics))
     )
 
 
@@ -86,6 +88,37 @@ def _grouped(scans: Select, *columns) -> list[tuple]:
     cols = [sub.c[c] for c in columns]
     stmt = select(*cols, func.sum(sub.c["count"])).group_by(*cols)
     return list(db.session.execute(stmt.order_by(func.sum(sub.c["count"]).desc(), *cols)))
+
+
+#: What the scan charts add up by: per day, per record, per language, per device.
+SCAN_SETS = (("day",), ("target_kind", "target_id"), ("lang",), ("device",))
+
+
+def _scan_sums(scans: Select) -> dict[tuple[str, ...], list[tuple]]:
+    """The sums of ``scans`` by each of :data:`SCAN_SETS`, largest first (as ``_grouped``).
+
+    On PostgreSQL in one pass (``GROUPING SETS``) over the index on (source, day): the
+    rows of the last days are read once instead of once per chart, which a province's
+    millions of scan rows make worth it (bench/province.py). SQLite, where a site is
+    small, groups once per set.
+    """
+    if db.session.get_bind().dialect.name != "postgresql":
+        return {columns: _grouped(scans, *columns) for columns in SCAN_SETS}
+    sub = scans.subquery()
+    names = [name for columns in SCAN_SETS for name in columns]
+    sets = [tuple_(*(sub.c[name] for name in columns)) for columns in SCAN_SETS]
+    stmt = select(*(sub.c[name] for name in names), func.sum(sub.c["count"])).group_by(
+        func.grouping_sets(*sets)
+    )
+    sums: dict[tuple[str, ...], list[tuple]] = {columns: [] for columns in SCAN_SETS}
+    for row in db.session.execute(stmt):
+        values = dict(zip(names, row[:-1], strict=True))
+        # Every grouped column is NOT NULL: the one set a row sums has its columns set.
+        columns = next(c for c in SCAN_SETS if values[c[0]] is not None)
+        sums[columns].append((*(values[name] for name in columns), row[-1]))
+    for rows in sums.values():
+        rows.sort(key=lambda row: (-row[-1], *row[:-1]))
+    return sums
 
 
 def record_names(kind: str, ids: Iterable[int], lang: str) -> dict[int, Named]:
@@ -147,7 +180,11 @@ def _named_targets(rows: list[tuple], lang: str) -> list[tuple[Named, int]]:
 
 
 def _per_day(counts: Select, since: date, days: int) -> tuple[list[tuple[str, int]], int]:
-    per_day = {d: int(n) for d, n in _grouped(counts, "day")}
+    return _day_series(_grouped(counts, "day"), since, days)
+
+
+def _day_series(rows: list[tuple], since: date, days: int) -> tuple[list[tuple[str, int]], int]:
+    per_day = {d: int(n) for d, n in rows}
     series = [
         ((since + timedelta(i)).strftime("%d/%m"), per_day.get(since + timedelta(i), 0))
         for i in range(days)
@@ -167,19 +204,23 @@ def build_dashboard(
     scans = visible.where(ScanCount.source == "qr")
     visits = visible.where(ScanCount.source == "site", ScanCount.device != "bot")
     board = Dashboard()
-    board.days, board.total = _per_day(scans, since, days)
+    sums = _scan_sums(scans)
+    board.days, board.total = _day_series(sums[("day",)], since, days)
     board.site_days, board.site_total = _per_day(visits, since, days)
-    board.top = _named_targets(_grouped(scans, "target_kind", "target_id")[:TOP], lang)
-    board.languages = [(code or "?", int(n)) for code, n in _grouped(scans, "lang")]
-    board.devices = [(dev or "?", int(n)) for dev, n in _grouped(scans, "device")]
+    board.top = _named_targets(sums[("target_kind", "target_id")][:TOP], lang)
+    board.languages = [(code or "?", int(n)) for code, n in sums[("lang",)]]
+    board.devices = [(dev or "?", int(n)) for dev, n in sums[("device",)]]
     board.alerts = alerts_by_batch(user, lang)
     if user.role in STAFF:
         silent = silent_signs(today, silent_days)
+        if not sees_all(user):  # an editor limited to areas: the signs of its relics
+            mine = set(db.session.scalars(scoped(select(Relic.id), Relic, user)))
+            silent = [(relic, last) for relic, last in silent if relic.id in mine]
         relics = record_names("relic", [relic.id for relic, _last in silent], lang)
         board.silent = [(relics[relic.id], last) for relic, last in silent]
         reports = list(
             db.session.scalars(
-                select(SignReport)
+                scoped(select(SignReport), SignReport, user)
                 .where(SignReport.status == "new")
                 .order_by(SignReport.id.desc())
                 .limit(50)
@@ -200,16 +241,29 @@ def silent_signs(today: date, silent_days: int) -> list[tuple[Relic, date]]:
     faded by the sun: worth a visit.
     """
     cutoff = today - timedelta(days=silent_days - 1)
+    # Each published relic's last scan day, looked up relic by relic down the index on
+    # (target_kind, target_id, source, day): grouping every relic scan ever counted read
+    # millions of rows at a province's scale (bench/province.py).
+    last_day = (
+        select(func.max(ScanCount.day))
+        .where(
+            ScanCount.target_kind == "relic",
+            ScanCount.target_id == Relic.id,
+            ScanCount.source == "qr",
+            ScanCount.count > 0,
+        )
+        .correlate(Relic)
+        .scalar_subquery()
+    )
     last_scan = (
-        select(ScanCount.target_id, func.max(ScanCount.day).label("last"))
-        .where(ScanCount.target_kind == "relic", ScanCount.source == "qr", ScanCount.count > 0)
-        .group_by(ScanCount.target_id)
+        select(Relic.id.label("relic_id"), last_day.label("last"))
+        .where(Relic.status == "published")
         .subquery()
     )
     stmt = (
         select(Relic, last_scan.c.last)
-        .join(last_scan, last_scan.c.target_id == Relic.id)
-        .where(last_scan.c.last < cutoff, Relic.status == "published")
+        .join(last_scan, last_scan.c.relic_id == Relic.id)
+        .where(last_scan.c.last < cutoff)
         .order_by(last_scan.c.last)
     )
     return [(relic, last) for relic, last in db.session.execute(stmt)]
@@ -219,6 +273,9 @@ def alerts_by_batch(user: User, lang: str = "vi") -> list[BatchAlerts]:
     """Batches with stamps that look copied (or were scanned voided, PIN-guessed...)."""
     producer_id = None if user.role in STAFF else (user.producer_id or -1)
     alerts = counterfeit_alerts(db.session, producer_id=producer_id, limit=1000)
+    if user.role in STAFF and not sees_all(user):  # an editor limited to areas
+        mine = set(db.session.scalars(scoped(select(Batch.id), Batch, user)))
+        alerts = [alert for alert in alerts if alert.batch_id in mine]
     names = record_names("batch", [a.batch_id for a in alerts], lang)
     grouped: dict[int, BatchAlerts] = {}
     for alert in alerts:

@@ -1,7 +1,8 @@
 """Accounts of staff and producers (administrators only).
 
-A new password, another role or producer, or deactivation ends the account's sessions
-on every device (:mod:`qrsvc.admin.accounts`).
+A new password, another role, producer or areas, or deactivation ends the account's
+sessions on every device (:mod:`qrsvc.admin.accounts`). An editor may be limited to
+areas (issue 15): it then sees only their records (:mod:`qrsvc.content.scope`).
 """
 
 from __future__ import annotations
@@ -12,16 +13,14 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
 
-from qrsvc.admin import bp
 from qrsvc.admin.access import role_required
 from qrsvc.admin.accounts import AccountError, UserChange, save_user
 from qrsvc.admin.auth import sign_in_again
 from qrsvc.admin.forms import UserForm
 from qrsvc.extensions import db
-from qrsvc.models import Producer, Role, User
+from qrsvc.models import Area, Producer, Role, User
 
 
-@bp.get("/users/")
 @role_required(Role.ADMIN)
 def user_list():
     """Every account."""
@@ -29,8 +28,6 @@ def user_list():
     return render_template("admin/users.html", users=users)
 
 
-@bp.route("/users/new", methods=["GET", "POST"], defaults={"user_id": None})
-@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
 @role_required(Role.ADMIN)
 def user_edit(user_id: int | None):
     """Create or change an account."""
@@ -44,12 +41,15 @@ def user_edit(user_id: int | None):
                 "role": user.role,
                 "producer_id": str(user.producer_id or ""),
                 "active": user.is_active_account,
+                "areas": [str(area.id) for area in user.areas],
             }
         )
     producers = db.session.execute(select(Producer.id, Producer.name).order_by(Producer.name))
     form.producer_id.choices = [SelectChoice("", "—")] + [
         SelectChoice(str(i), name) for i, name in producers
     ]
+    areas = db.session.execute(select(Area.id, Area.name, Area.code).order_by(Area.name, Area.code))
+    form.areas.choices = [SelectChoice(str(i), f"{name} ({code})") for i, name, code in areas]
     status = 200
     if form.validate_on_submit():
         change = UserChange(
@@ -59,6 +59,7 @@ def user_edit(user_id: int | None):
             producer_id=int(form.producer_id.data) if form.producer_id.data else None,
             password=form.password.data or "",
             active=form.active.data,
+            area_ids=tuple(int(value) for value in form.areas.data or ()),
         )
         own_session = current_user.get_id()
         try:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .openapi_filters import with_filters
 from .pagination import MAX_PAGE, MAX_PER_PAGE
 
 _TEXT = {"type": "string"}
@@ -260,8 +261,9 @@ _DOWNLOAD = {
 }
 
 
-def openapi_document(public_url: str) -> dict[str, Any]:
-    """The OpenAPI 3.1 document, with the server at ``public_url``."""
+def openapi_document(public_url: str, choices: dict | None = None) -> dict[str, Any]:
+    """The OpenAPI 3.1 document, with the server at ``public_url`` and the list filters'
+    ``choices`` of today (:mod:`qrsvc.api.openapi_filters`)."""
     epcis = {"$ref": "#/components/schemas/EPCISDocument"}
     epcis_get = _get("EPCIS 2.0 events", epcis, "lot", "application/ld+json")
     epcis_get["get"]["responses"]["422"] = {
@@ -282,9 +284,9 @@ def openapi_document(public_url: str) -> dict[str, Any]:
         "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
         "servers": [{"url": f"{public_url}/api/v1"}],
         "paths": {
-            "/relics": _get("Published relics", _page_of("RelicSummary")),
+            "/relics": with_filters(_get("Relics", _page_of("RelicSummary")), choices, "relics"),
             "/relics/{code}": _get("One relic", _ref("Relic"), "code"),
-            "/products": _get("Published products", _page_of("ProductSummary")),
+            "/products": with_filters(_get("Products", _page_of("ProductSummary")), choices),
             "/products/{ref}": _get("One product", _ref("Product"), "ref"),
             "/products/{ref}/epcis": product_epcis,
             "/batches/{ref}": _get("One batch", _ref("Batch"), "lot"),

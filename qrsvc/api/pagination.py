@@ -11,6 +11,8 @@ from werkzeug.exceptions import BadRequest
 DEFAULT_PER_PAGE = 20
 MAX_PER_PAGE = 100
 MAX_PAGE = 1_000_000
+#: Query parameters that filter a list (qrsvc.areas.filters): kept in the page links.
+FILTER_PARAMS = ("area", "district", "rank", "category", "stars")
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,8 @@ def envelope(items: list[Any], total: int, asked: PageRequest) -> tuple[dict[str
     pages = max(1, -(-total // asked.per_page))
     links = {}
     endpoint, args = request.endpoint, dict(request.view_args or {})
+    # The next page is of the same filtered list.
+    args.update({k: v for k in FILTER_PARAMS if (v := request.args.get(k))})
     if asked.page < pages:
         links["next"] = url_for(endpoint, **args, page=asked.page + 1, per_page=asked.per_page)
     if asked.page > 1:

@@ -9,20 +9,30 @@ from __future__ import annotations
 
 from flask import current_app, jsonify, make_response, request
 from flask.wrappers import Response
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import BadRequest, NotFound, UnprocessableEntity
 
-from qrsvc.api import bp, serializers, services
+from qrsvc.api import serializers, services
 from qrsvc.api.openapi import openapi_document
 from qrsvc.api.pagination import envelope, page_request
+from qrsvc.areas.filters import (
+    FilterError,
+    ListFilters,
+    area_choices,
+    categories,
+    former_districts,
+    read_filters,
+)
+from qrsvc.areas.listing import product_page, relic_page
 from qrsvc.downloads import content_disposition
 from qrsvc.epcis import EPCISExportError, to_json
+from qrsvc.extensions import db
 from qrsvc.trace import epcis
 from qrsvc.trace import services as trace
 
 EPCIS_TYPE = "application/ld+json"
 
 
-@bp.after_app_request
 def cors(response: Response) -> Response:
     """Public, read-only data: any site may fetch it, errors under /api/ included."""
     if not request.path.startswith("/api/"):
@@ -32,16 +42,15 @@ def cors(response: Response) -> Response:
     return response
 
 
-@bp.get("/relics")
 def relics():
-    """Published relics, by code."""
+    """Published relics, by code; ``area``, ``district`` and ``rank`` filter them."""
     asked = page_request()
-    rows, total = services.relic_page(asked.offset, asked.per_page)
-    body, headers = envelope([serializers.relic_summary(r) for r in rows], total, asked)
+    found = relic_page(_filters("relics"), asked.page, asked.per_page, by_rank=False)
+    items = [serializers.relic_summary(r) for r in found.items]
+    body, headers = envelope(items, found.total, asked)
     return jsonify(body), 200, headers
 
 
-@bp.get("/relics/<code>")
 def relic(code: str):
     """One published relic with its content in every language."""
     found = services.published_relic(code)
@@ -50,17 +59,17 @@ def relic(code: str):
     return jsonify(serializers.relic_detail(found))
 
 
-@bp.get("/products")
 def products():
-    """Published products, by reference."""
+    """Published products, by reference; ``area``, ``district``, ``category`` and
+    ``stars`` filter them."""
     asked = page_request()
-    rows, total = trace.product_page(asked.page, asked.per_page)
+    found = product_page(_filters("products"), asked.page, asked.per_page)
     today = trace.today_in_vietnam()
-    body, headers = envelope([serializers.product_summary(p, today) for p in rows], total, asked)
+    items = [serializers.product_summary(p, today) for p in found.items]
+    body, headers = envelope(items, found.total, asked)
     return jsonify(body), 200, headers
 
 
-@bp.get("/products/<ref>")
 def product(ref: str):
     """One published product with its producer, photos, links and batches."""
     found = _product(ref)
@@ -75,14 +84,12 @@ def product(ref: str):
     )
 
 
-@bp.get("/batches/<ref>")
 def batch(ref: str):
     """One batch with its events, inputs and outputs; a recall is shown, not hidden."""
     found = _batch(ref)
     return jsonify(serializers.batch_detail(found, trace.batch_story(found), trace.is_public))
 
 
-@bp.get("/batches/<ref>/epcis")
 def batch_epcis(ref: str):
     """The batch's events as an EPCIS 2.0 JSON-LD document."""
     found = _batch(ref)
@@ -92,7 +99,6 @@ def batch_epcis(ref: str):
     )
 
 
-@bp.get("/products/<ref>/epcis")
 def product_epcis(ref: str):
     """The events of every batch of a product as one EPCIS 2.0 JSON-LD document."""
     found = _product(ref)
@@ -102,10 +108,43 @@ def product_epcis(ref: str):
     )
 
 
-@bp.get("/openapi.json")
 def openapi():
     """The OpenAPI 3.1 description of this API."""
-    return jsonify(openapi_document(current_app.config["PUBLIC_URL"]))
+    return jsonify(openapi_document(current_app.config["PUBLIC_URL"], filter_choices()))
+
+
+def filter_choices() -> dict[str, list[str]] | None:
+    """The values the list filters accept today, for the OpenAPI document's enums.
+
+    None when the database cannot say (down, or not migrated yet): the document is still
+    served, with the filters as bounded strings.
+    """
+    try:
+        return {
+            "area": [area.code for area in area_choices()],
+            "district": former_districts(),
+            "category": categories(),
+        }
+    except SQLAlchemyError:
+        db.session.rollback()
+        return None
+
+
+#: What a client reads when a filter value is not one of the choices.
+FILTER_ERRORS = {
+    "area": "area must be the code of one of the site's areas.",
+    "district": "district must be one of the former districts the site knows.",
+    "rank": "rank must be special_national, national, provincial or unranked.",
+    "category": "category must be one of the categories of published products.",
+    "stars": "stars must be 3, 4 or 5.",
+}
+
+
+def _filters(kind: str) -> ListFilters:
+    try:
+        return read_filters(request.args, kind)
+    except FilterError as exc:
+        raise BadRequest(FILTER_ERRORS.get(exc.param, "Bad filter value.")) from None
 
 
 def _product(ref: str):

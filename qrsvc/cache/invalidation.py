@@ -28,6 +28,7 @@ CONTENT_TABLES = frozenset({
     "relics", "relic_translations", "relic_slugs", "related_relics", "festivals", "steles",
     "relic_media", "media", "producers", "products", "trace_links", "batches", "batch_inputs",
     "trace_events", "trace_event_evidence", "stamp_runs", "stamp_run_changes",
+    "site_settings",
 })  # fmt: skip
 _CHANGED = "qrsvc.cache.content_changed"
 

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from qrsvc.cli.identifiers import RECORD_REF
 from qrsvc.extensions import db
-from qrsvc.models import Producer, Role, User
+from qrsvc.models import Area, Producer, Role, User
 
 DEMO_LOGINS_FILE = "demo-logins.txt"
 
@@ -56,7 +56,15 @@ def users() -> None:
     "--producer", "producer_ref", type=RECORD_REF, help="Producer reference (role producer only)."
 )
 @click.option("--name", "display_name", default="", help="Name shown in the admin.")
-def create_user(email: str, role: str, producer_ref: str | None, display_name: str) -> None:
+@click.option(
+    "--area",
+    "area_codes",
+    multiple=True,
+    help="Limit an editor to this area (official code); repeat for more. None: the whole site.",
+)
+def create_user(
+    email: str, role: str, producer_ref: str | None, display_name: str, area_codes: tuple[str, ...]
+) -> None:
     """Create a user; the password is read from a prompt, or from stdin when piped."""
     email = unicodedata.normalize("NFC", email.strip().lower())
     if "@" not in email or len(email) > 254:
@@ -78,12 +86,31 @@ def create_user(email: str, role: str, producer_ref: str | None, display_name: s
         raise click.BadParameter(
             "--producer is only for the producer role", param_hint="--producer"
         )
+    areas = _areas(role, area_codes)
     password = _read_password()
     user = User(email=email, role=role, producer=producer, display_name=display_name)
+    user.areas = areas
     user.set_password(password)
     db.session.add(user)
     db.session.commit()
     click.echo(f"created {role} {email}")
+
+
+def _areas(role: str, codes: tuple[str, ...]) -> list[Area]:
+    """The areas named by ``codes``; only an editor may be limited to areas."""
+    if not codes:
+        return []
+    if role != Role.EDITOR:
+        raise click.BadParameter("only an editor can be limited to areas", param_hint="--area")
+    found = []
+    for code in dict.fromkeys(code.strip() for code in codes):
+        area = None
+        if code.isascii() and code.isdigit() and len(code) <= 10:
+            area = db.session.scalar(select(Area).where(Area.code == code))
+        if area is None:
+            raise click.BadParameter(f"no area with code {code[:20]!r}", param_hint="--area")
+        found.append(area)
+    return found
 
 
 def _read_password() -> str:

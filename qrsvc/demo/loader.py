@@ -19,11 +19,13 @@ from sqlalchemy.orm import Session, scoped_session
 
 from qrsvc.database import begin_write
 from qrsvc.demo import content, trace_loader
+from qrsvc.demo.areas import assign_areas, load_areas
 from qrsvc.demo.common import nfc_deep, noted
 from qrsvc.demo.narration import load_narration
 from qrsvc.demo.photos import store_photo
 from qrsvc.demo.result import DemoLogin, DemoResult
 from qrsvc.demo.scans import load_scan_history
+from qrsvc.demo.site import load_site
 from qrsvc.localtime import local_today
 from qrsvc.media.storage import MediaStore
 from qrsvc.models import (
@@ -63,8 +65,11 @@ def load_demo(
     session = begin_write(session)
     media_before = session.scalar(select(func.count(Media.id)))
     try:
+        load_site(session, result)
+        load_areas(session, result)
         _load_relics(session, media_store, result)
         producers = trace_loader.load_producers(session, result)
+        assign_areas(session)
         trace_loader.load_products(session, media_store, producers, result)
         trace_loader.load_batches(session, result)
         load_narration(session, media_store, result)

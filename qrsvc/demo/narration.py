@@ -1,7 +1,8 @@
 """The demo's audio narration: Lam Kinh's greeting, read in Vietnamese by a speech synthesizer.
 
-The file is stored and attached like an upload in the admin (the same checks, the same
-storage key), so the relic page plays it as it would play staff's own recordings.
+The file is stored and attached like an upload in the admin (the same checks of
+:mod:`qrsvc.content.uploads`, the same storage key), so the relic page plays it as it
+would play staff's own recordings.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from importlib.resources import files
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from qrsvc.admin.uploads import UploadTexts, store_upload
+from qrsvc.content.uploads import UploadTexts, store_upload
 from qrsvc.demo.result import DemoResult
 from qrsvc.media.storage import MediaStore
 from qrsvc.models import Relic, RelicMedia

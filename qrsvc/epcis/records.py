@@ -12,10 +12,11 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from decimal import Decimal
 
-from qrsvc.epcis.vocab import EPCISExportError, cbv_term, is_uri
+from qrsvc.epcis.fields import as_tuple, aware, offset_timezone, representable, uri
+from qrsvc.epcis.vocab import EPCISExportError, cbv_term
 from qrsvc.localtime import OFFSET
 
 __all__ = [
@@ -72,7 +73,7 @@ class Quantity:
     uom: str | None = None  # UN/ECE Rec. 20 code: KGM, LTR, H87 (piece) ...
 
     def __post_init__(self) -> None:
-        _uri("epc_class", self.epc_class)
+        uri("epc_class", self.epc_class)
         amount = self.quantity
         if amount is not None:
             if isinstance(amount, bool) or not isinstance(amount, int | float | Decimal):
@@ -98,7 +99,7 @@ class SourceDest:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "type", cbv_term("sourceDestType", self.type))
-        _uri("source/destination id", self.id)
+        uri("source/destination id", self.id)
 
 
 @dataclass(frozen=True)
@@ -110,13 +111,13 @@ class ErrorDeclaration:
     corrective_event_ids: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        _aware("declaration_time", self.declaration_time)
+        aware("declaration_time", self.declaration_time)
         if self.reason is not None:
             object.__setattr__(self, "reason", cbv_term("reason", self.reason))
-        ids = _tuple("corrective_event_ids", self.corrective_event_ids)
+        ids = as_tuple("corrective_event_ids", self.corrective_event_ids)
         object.__setattr__(self, "corrective_event_ids", ids)
         for event_id in ids:
-            _uri("corrective event id", event_id)
+            uri("corrective event id", event_id)
 
 
 @dataclass(frozen=True)
@@ -165,7 +166,7 @@ class EventRecord:
 
     def __post_init__(self) -> None:
         for name in _LIST_FIELDS:
-            object.__setattr__(self, name, _tuple(name, getattr(self, name)))
+            object.__setattr__(self, name, as_tuple(name, getattr(self, name)))
         if self.event_type not in EVENT_TYPES:
             raise EPCISExportError(
                 f"event_type {self.event_type!r} is not one of {', '.join(EVENT_TYPES)}"
@@ -185,18 +186,18 @@ class EventRecord:
         }[self.event_type]()
 
     def _check_times(self) -> None:
-        _aware("event_time", self.event_time)
+        aware("event_time", self.event_time)
         if self.record_time is not None:
-            _aware("record_time", self.record_time)
+            aware("record_time", self.record_time)
         if not isinstance(self.tz_offset, str) or not _OFFSET.fullmatch(self.tz_offset):
             raise EPCISExportError(
                 f"tz_offset {self.tz_offset!r} must look like +07:00 (-13:59 .. +14:00)"
             )
         zone = offset_timezone(self.tz_offset)
         for name in ("event_time", "record_time"):
-            _representable(name, getattr(self, name), zone)
+            representable(name, getattr(self, name), zone)
         if isinstance(self.error, ErrorDeclaration):
-            _representable("declaration_time", self.error.declaration_time, zone)
+            representable("declaration_time", self.error.declaration_time, zone)
 
     def _check_fields_belong_to_type(self) -> None:
         allowed = _TYPE_FIELDS[self.event_type]
@@ -208,7 +209,7 @@ class EventRecord:
         for name in ("epcs", "child_epcs", "input_epcs", "output_epcs"):
             values = getattr(self, name)
             for value in values:
-                _uri(name, value)
+                uri(name, value)
             if len(set(values)) != len(values):
                 raise EPCISExportError(f"{name} lists the same EPC more than once")
         for name in ("quantities", "child_quantities", "input_quantities", "output_quantities"):
@@ -219,9 +220,9 @@ class EventRecord:
                 raise EPCISExportError(f"{name} must hold SourceDest records")
         for name in ("parent_id", "transformation_id", "read_point", "biz_location", "event_id"):
             if getattr(self, name) is not None:
-                _uri(name, getattr(self, name))
+                uri(name, getattr(self, name))
         for value in self.certification_info:
-            _uri("certification_info", value)
+            uri("certification_info", value)
         if self.error is not None and not isinstance(self.error, ErrorDeclaration):
             raise EPCISExportError("error must be an ErrorDeclaration")
 
@@ -231,7 +232,7 @@ class EventRecord:
             if value is not None and (not isinstance(value, str) or not value.strip()):
                 raise EPCISExportError(f"{name} must be non-empty text when given")
         for value in self.evidence:
-            _uri("evidence", value)
+            uri("evidence", value)
 
     def _check_object(self) -> None:
         _action(self)
@@ -260,44 +261,8 @@ class EventRecord:
             raise EPCISExportError("TransformationEvent needs at least one input or output")
 
 
-def offset_timezone(text: str) -> timezone:
-    """Return the fixed zone of an offset like ``+07:00`` (already checked)."""
-    sign = -1 if text[0] == "-" else 1
-    return timezone(sign * timedelta(hours=int(text[1:3]), minutes=int(text[4:6])))
-
-
-def _representable(name: str, moment: datetime | None, zone: timezone) -> None:
-    # Year 1 at a negative offset falls outside what datetime (and RFC 3339) can write.
-    if moment is None:
-        return
-    try:
-        moment.astimezone(zone)
-    except OverflowError:
-        raise EPCISExportError(f"{name} {moment.isoformat()} is out of range") from None
-
-
 def _action(record: EventRecord) -> None:
     if record.action not in ACTIONS:
         raise EPCISExportError(
             f"{record.event_type} action {record.action!r} is not one of {', '.join(ACTIONS)}"
         )
-
-
-def _aware(name: str, value: object) -> None:
-    if not isinstance(value, datetime):
-        raise EPCISExportError(f"{name} must be a datetime")
-    if value.utcoffset() is None:
-        raise EPCISExportError(f"{name} must be timezone-aware (naive datetime given)")
-
-
-def _uri(name: str, value: object) -> None:
-    if not is_uri(value):
-        shown = value if not isinstance(value, str) or len(value) <= 80 else value[:77] + "..."
-        raise EPCISExportError(f"{name} {shown!r} is not an absolute, percent-encoded URI")
-
-
-def _tuple(name: str, value: object) -> tuple:
-    # A lone string is iterable too: catch "epcs='https://...'" instead of exploding it.
-    if isinstance(value, str | bytes) or not hasattr(value, "__iter__"):
-        raise EPCISExportError(f"{name} must be a list, not {type(value).__name__}")
-    return tuple(value)

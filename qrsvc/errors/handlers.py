@@ -1,11 +1,12 @@
 """Errors as friendly HTML pages, or as JSON for the API and Digital Link clients.
 
 An error page looks like the part of the site it belongs to: the admin's (its linked
-stylesheet, which the admin's stricter policy allows) under ``/admin/``, the public
-site's (its inlined stylesheet, allowed by hash) elsewhere, in the visitor's language
-either way. Should the full page fail to render (the database is gone and something
-in the layout wanted it), a bare page with the same inlined stylesheet is sent instead:
-an error page must never itself become an unstyled server error.
+stylesheet, which the admin's stricter policy allows) in the admin application (mounted
+under ``/admin``, see :mod:`qrsvc`), the public site's (its inlined stylesheet, allowed
+by hash) elsewhere, in the visitor's language either way. Should the full page fail to
+render (the database is gone and something in the layout wanted it), a bare page with
+the same inlined stylesheet is sent instead: an error page must never itself become an
+unstyled server error.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ from qrsvc.extensions import login_manager
 
 log = logging.getLogger(__name__)
 
-ADMIN_PREFIX = "/admin"
+#: ``app.extensions[AREA]``: ``"admin"`` in the admin application, ``"site"`` elsewhere.
+AREA = "qrsvc.errors.area"
 
 
 def wants_json() -> bool:
@@ -37,9 +39,15 @@ def wants_json() -> bool:
 
 def in_admin() -> bool:
     """True when the request is for the admin (a page of it, or a mistyped address in it)."""
-    if request.blueprint == "admin":
-        return True
-    return request.path == ADMIN_PREFIX or request.path.startswith(f"{ADMIN_PREFIX}/")
+    return current_app.extensions.get(AREA) == "admin"
+
+
+def site_root() -> str:
+    """The site's home: the script root, less the admin's mount point inside the admin."""
+    root = request.script_root
+    if in_admin():
+        root = root.rsplit("/", 1)[0]  # the admin is mounted one folder below the site
+    return root
 
 
 def detail_of(exc: HTTPException) -> str:
@@ -80,9 +88,9 @@ def bare_page(**context) -> str:
     """``errors/bare.html``, rendered without the context processors that may have failed."""
     template = current_app.jinja_env.get_template("errors/bare.html")
     lang = str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
-    root = request.script_root
-    stylesheet = f"{root}/static/css/admin.css" if in_admin() else None
-    return template.render(**context, lang=lang, home=f"{root}/", stylesheet=stylesheet)
+    # The admin serves its own static files, under its own root.
+    stylesheet = f"{request.script_root}/static/css/admin.css" if in_admin() else None
+    return template.render(**context, lang=lang, home=f"{site_root()}/", stylesheet=stylesheet)
 
 
 def error_response(exc: HTTPException):
@@ -107,8 +115,9 @@ def _rollback() -> None:
         db.session.rollback()
 
 
-def init_app(app: Flask) -> None:
-    """Register the handlers."""
+def init_app(app: Flask, *, admin: bool = False) -> None:
+    """Register the handlers; ``admin``: the pages take the admin's look."""
+    app.extensions[AREA] = "admin" if admin else "site"
     app.register_error_handler(HTTPException, error_response)
 
     @app.errorhandler(OperationalError)

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify
+from flask import jsonify
 
 from qrsvc.database import database_ok
 
-bp = Blueprint("health", __name__)
 
-
-@bp.get("/healthz")
 def healthz():
     """200 with ``status: ok`` when the database answers, 503 otherwise."""
     if database_ok():

@@ -22,7 +22,8 @@ The stamp page (``/S/<token>``, :mod:`qrsvc.stamps.views`):
 * :func:`catalog_gettext` looks the page's 25 or so strings up in the request's catalog
   directly, instead of Flask-Babel finding domain, locale and catalog for each.
 * :func:`render_with_kept_layout` renders the layout (head, inlined stylesheet, header,
-  language links, footer) once per language and keeps it; per scan only the page's
+  language links, the machine-translation note of zh, ko and fr, footer) once per
+  interface language (vi, en, zh, ko, fr) and keeps it; per scan only the page's
   own blocks are rendered (``render_template`` of the page over a layout that gives
   just its blocks: ``{% extends page_layout | default("base.html") %}``).
 * :func:`qrsvc.stamps.facts.run_of` keeps each run's facts (batch, product, producer,
@@ -31,7 +32,7 @@ The stamp page (``/S/<token>``, :mod:`qrsvc.stamps.views`):
   more (no headers; the answer is the same for every scan).
 * The count itself is one ``INSERT ... ON CONFLICT ... RETURNING`` built once per
   database kind, on a Core connection, with SQLite writers queued by ``flock``
-  (:mod:`qrsvc.stamps.scans`, :mod:`qrsvc.stamps.sql`; exactness is tested by
+  (:mod:`qrsvc.stamps.counting`, :mod:`qrsvc.stamps.sql`; exactness is tested by
   ``tests/test_stamp_concurrency.py``).
 
 The relic page (``/r/<code>``, :mod:`qrsvc.public.views`):
@@ -39,7 +40,7 @@ The relic page (``/r/<code>``, :mod:`qrsvc.public.views`):
 * :func:`qrsvc.cache.get_or_build` keeps the rendered page (plain and gzipped, with its
   ETag) in Redis or memory under the content generation: any content commit makes
   every kept page stale at once.
-* :func:`qrsvc.public.pages.page_response` answers from those bytes, and a phone that
+* :func:`qrsvc.public.rendered.page_response` answers from those bytes, and a phone that
   kept the page gets a 304 (tested in ``tests/test_public.py``).
 * :func:`qrsvc.scans.count_view` adds the scan to a counter in memory; a thread writes
   the counts about once a second (tested in ``tests/test_scans.py``).

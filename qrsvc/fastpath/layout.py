@@ -20,8 +20,9 @@ SLOT = Markup("<kept-layout-slot>")
 #: What a render leaves in ``g`` when it used something of this request (a CSP nonce, a
 #: CSRF token): a layout holding one is never kept.
 PER_REQUEST = ("csp_nonce", "csrf_token")
-#: Kept layouts per app: languages x language links x a few more; beyond this, start afresh.
-MAX_KEPT = 32
+#: Kept layouts per app: the five interface languages x the visitor's language (up to
+#: eight) x language links x a few more; beyond this, start afresh.
+MAX_KEPT = 64
 _lock = threading.Lock()
 
 
@@ -77,6 +78,8 @@ def kept_layout(context: dict[str, Any]) -> list[str] | None:
         request.script_root,
         None if switch is None else tuple(map(tuple, switch)),
         context.get("offline_offer"),
+        # The site's identity (name, office) is in the layout: its version, when offered.
+        current_app.extensions.get("qrsvc.layout_version", int)(),
     )
     kept = current_app.extensions.setdefault("qrsvc.kept_layouts", {})
     shell = kept.get(key)

@@ -7,9 +7,13 @@ stream out; :func:`verify_pdf` decodes every code of a document to prove it prin
     from qrsvc.generator import StampData, render_pdf, verify_pdf
     pdf = render_pdf("stamp-20mm-a4", stamps)
     assert verify_pdf(pdf, [s.url for s in stamps]).ok
+
+A sign or label format with a ``[payment]`` slot prints a record's :class:`PaymentCode`
+(a verified account's VietQR code) beside the page code, each under a caption;
+:func:`expected_codes` lists what verifying such a document must decode.
 """
 
-from qrsvc.generator.data import LabelData, SignData, StampData
+from qrsvc.generator.data import LabelData, PaymentCode, SignData, StampData
 from qrsvc.generator.formats import (
     DEFAULT_FORMATS_DIR,
     FormatError,
@@ -17,6 +21,7 @@ from qrsvc.generator.formats import (
     load_format,
     load_formats,
 )
+from qrsvc.generator.pairs import MissingPaymentError, expected_codes
 from qrsvc.generator.printshop import write_stamps_csv
 from qrsvc.generator.qr import QrSymbol, encode_qr, qr_png, qr_svg
 from qrsvc.generator.render import get_format, render_pdf, write_pdf
@@ -26,12 +31,15 @@ __all__ = [
     "DEFAULT_FORMATS_DIR",
     "FormatError",
     "LabelData",
+    "MissingPaymentError",
+    "PaymentCode",
     "PrintFormat",
     "QrSymbol",
     "SignData",
     "StampData",
     "VerifyResult",
     "encode_qr",
+    "expected_codes",
     "get_format",
     "load_format",
     "load_formats",

@@ -12,12 +12,11 @@ from markupsafe import Markup
 from qrsvc.generator.data import LabelData, SignData
 from qrsvc.generator.fonts import PT_MM, fit_font_size, fits, text_width_mm, wrap_lines
 from qrsvc.generator.formats import PrintFormat
-from qrsvc.generator.qr import encode_qr, svg_element
+from qrsvc.generator.pairs import code_markup, payment_codes
+from qrsvc.generator.slots import SIGN_FRAME_MM, SIGN_PADDING_MM, SIGN_REFERENCE_WIDTH_MM
 
 __all__ = ["label_cell", "qr_markup", "sign_cell"]
 
-# The A5 plate is the reference design; bigger signs scale every length with their width.
-SIGN_REFERENCE_WIDTH_MM = 148
 # Steps by which all the text beside a label's code shrinks together until it fits.
 LABEL_SHRINK = (1.0, 0.92, 0.85, 0.78, 0.72, 0.66, 0.6)
 
@@ -28,34 +27,37 @@ def qr_markup(url: str, fmt: PrintFormat) -> Markup:
     Raises ``ValueError`` when the URL needs so many modules that each would be smaller
     than the format's ``min_module_mm``: such a code would print but not scan.
     """
-    symbol = encode_qr(url, fmt.ecc)
-    module_mm = fmt.qr_size_mm / (symbol.size + 2 * fmt.quiet_zone)
-    if module_mm < fmt.min_module_mm:
-        raise ValueError(
-            f"{url!r} needs {symbol.size}x{symbol.size} modules: {module_mm:.2f} mm each on "
-            f"{fmt.name}, below its minimum of {fmt.min_module_mm} mm; shorten the URL"
-        )
-    return Markup(svg_element(symbol, f"{fmt.qr_size_mm:g}mm", fmt.quiet_zone))  # noqa: S704
+    return code_markup(url, fmt.qr_size_mm, fmt.ecc, fmt)
 
 
 def sign_cell(fmt: PrintFormat, sign: SignData) -> dict:
     """Template values for one relic sign filling a cell of ``fmt``."""
     scale = fmt.cell_width_mm / SIGN_REFERENCE_WIDTH_MM
-    frame = 5 * scale
-    padding = 6 * scale
+    frame = SIGN_FRAME_MM * scale
+    padding = SIGN_PADDING_MM * scale
     width = fmt.cell_width_mm - 2 * frame - 2 * padding
     title_pt = fit_font_size(sign.title_vi, width, 26 * scale, 13 * scale, 2, bold=True)
     # The English title stays visibly secondary, even when a long Vietnamese one shrank.
     title_en_pt = min(fit_font_size(sign.title_en, width, 15 * scale, 8 * scale, 2), title_pt * 0.8)
+    codes = payment_codes(fmt, sign, sign.relic_code)
+    url_width = width
+    if codes:
+        # The page code's text band is as wide as the code, not the whole panel.
+        url_width = fmt.qr_size_mm
+        codes["head_mm"] = min(codes["page"]["top_mm"], codes["payment"]["top_mm"]) - frame
+        codes["code_line_pt"] = fit_font_size(
+            f"Mã di tích · Relic code {sign.relic_code}", url_width, 10 * scale, 6 * scale, 1
+        )
     return {
         "data": sign,
         "qr": qr_markup(sign.url, fmt),
+        "codes": codes,
         "scale": scale,
         "frame_mm": frame,
         "padding_mm": padding,
         "title_pt": title_pt,
         "title_en_pt": title_en_pt,
-        "url_pt": fit_font_size(sign.short_url, width, 15 * scale, 8 * scale, 1, bold=True),
+        "url_pt": fit_font_size(sign.short_url, url_width, 15 * scale, 8 * scale, 1, bold=True),
         "hint_pt": fit_font_size(sign.scan_hint_vi, width, 12 * scale, 7 * scale, 1, bold=True),
         "hint_en_pt": fit_font_size(sign.scan_hint_en, width, 11 * scale, 7 * scale, 1),
     }
@@ -65,8 +67,8 @@ def _lines(text: str, width: float, size_pt: float, bold: bool = False, limit: i
     return min(len(wrap_lines(text, width * 0.97, size_pt, bold)), limit)
 
 
-def _label_text(fmt: PrintFormat, label: LabelData, width: float) -> dict:
-    """Font sizes for the text beside the code, shrunk together until it fits its height."""
+def _label_text(fmt: PrintFormat, label: LabelData, width: float, room: float) -> dict:
+    """Font sizes for the text beside the code, shrunk together until it fits ``room`` mm."""
     shown = set(fmt.fields)
     dates = ("dates" in shown) * (
         (label.production_date is not None) + (label.expiry_date is not None)
@@ -98,7 +100,7 @@ def _label_text(fmt: PrintFormat, label: LabelData, width: float) -> dict:
         height += dates * meta_line
         if has_stars:
             height += 0.6 + sizes["ocop_pt"] * PT_MM * 1.4
-        if height <= fmt.qr_size_mm:
+        if height <= room:
             break
     return sizes
 
@@ -108,6 +110,12 @@ def label_cell(fmt: PrintFormat, label: LabelData) -> dict:
     padding = min(max(min(fmt.cell_width_mm, fmt.cell_height_mm) * 0.06, 1.5), 3.0)
     text_width = fmt.cell_width_mm - 2 * padding - fmt.qr_size_mm - 1.5
     line_width = fmt.cell_width_mm - 2 * padding
+    codes = payment_codes(fmt, label, label.lot)
+    if codes:
+        # Text between the two codes; the URL under the page code, up to the payment code.
+        slot = fmt.payment
+        text_width = slot.x_mm - 1.5 - (slot.page_x_mm + fmt.qr_size_mm + 1.5)
+        line_width = slot.x_mm - 1.5 - slot.page_x_mm
     # The URL runs under the code on one line if it can be read there, else on two.
     url_lines = 1 if fits(label.url_text, line_width, 4.5) else 2
     url_pt = 6.5 if url_lines == 1 else 5.5
@@ -115,6 +123,12 @@ def label_cell(fmt: PrintFormat, label: LabelData) -> dict:
         url_pt -= 0.25
     # Centre the code and the URL under it vertically in the label.
     content_height = fmt.qr_size_mm + 0.5 + url_lines * url_pt * PT_MM * 1.2
+    top = max(padding, (fmt.cell_height_mm - content_height) / 2)
+    qr_x, qr_y, info_top, room = padding, top, top, fmt.qr_size_mm
+    if codes:
+        qr_x, qr_y = fmt.payment.page_x_mm, fmt.payment.page_y_mm
+        info_top = codes["page"]["top_mm"]
+        room = fmt.qr_size_mm + fmt.payment.caption_mm
     dates = []
     if label.production_date:
         dates.append(f"NSX {label.production_date:%d/%m/%Y}")
@@ -123,11 +137,17 @@ def label_cell(fmt: PrintFormat, label: LabelData) -> dict:
     return {
         "data": label,
         "qr": qr_markup(label.url, fmt),
+        "codes": codes,
         "padding_mm": padding,
+        "qr_x_mm": qr_x,
+        "qr_y_mm": qr_y,
+        "info_x_mm": qr_x + fmt.qr_size_mm + 1.5,
+        "info_y_mm": info_top,
+        "info_h_mm": room,
         "text_width_mm": text_width,
+        "url_width_mm": line_width,
         "url_pt": url_pt,
         "url_lines": url_lines,
-        "top_mm": max(padding, (fmt.cell_height_mm - content_height) / 2),
         "dates": dates,
-        **_label_text(fmt, label, text_width),
+        **_label_text(fmt, label, text_width, room),
     }

@@ -13,12 +13,16 @@ import datetime as dt
 import unicodedata
 from dataclasses import dataclass, fields
 
-__all__ = ["LabelData", "SignData", "StampData"]
+from qrsvc.vietqr import VietQRError, parse_payload
+
+__all__ = ["LabelData", "PaymentCode", "SignData", "StampData"]
 
 # A QR symbol holds at most ~4,000 alphanumeric characters, but a URL of more than a few
 # hundred characters makes a symbol no phone reads from a label; fail early and clearly.
 MAX_URL_CHARS = 500
 MAX_TEXT_CHARS = 300
+#: A holder's name as banks show it is at most 50 characters (qrsvc.vietqr.HOLDER_LENGTHS).
+MAX_HOLDER_CHARS = 50
 
 
 def _clean(record: object) -> None:
@@ -43,6 +47,46 @@ def _require(record: object, *names: str) -> None:
             raise ValueError(f"{type(record).__name__}.{name} must not be empty")
 
 
+def _check_payment(payment: object) -> None:
+    if payment is not None and not isinstance(payment, PaymentCode):
+        raise ValueError("payment must be a PaymentCode or None")
+
+
+@dataclass(frozen=True)
+class PaymentCode:
+    """A verified account's VietQR code, as a sign or label prints it beside the page code.
+
+    ``payload`` is what the code encodes (checked here: it must parse as VietQR, CRC
+    included); ``holder`` and ``bank`` are printed under it, so the visitor can compare
+    them with what the banking app shows before confirming. Only the caller knows the
+    account is verified: :mod:`qrsvc.printing.records` builds these from verified ones only.
+    """
+
+    payload: str
+    holder: str
+    bank: str
+
+    def __post_init__(self) -> None:
+        _clean(self)
+        _require(self, "payload", "holder", "bank")
+        if len(self.holder) > MAX_HOLDER_CHARS:
+            raise ValueError(f"holder is longer than {MAX_HOLDER_CHARS} characters")
+        try:
+            parse_payload(self.payload)
+        except VietQRError as exc:
+            raise ValueError(f"payload is not a VietQR payment code: {exc}") from None
+
+    @property
+    def bank_bin(self) -> str:
+        """The NAPAS BIN of the bank the code pays into."""
+        return parse_payload(self.payload).bank_bin
+
+    @property
+    def account(self) -> str:
+        """The account number the code pays into."""
+        return parse_payload(self.payload).account
+
+
 @dataclass(frozen=True)
 class SignData:
     """One relic sign: what the plate at the relic says around its QR code.
@@ -61,10 +105,13 @@ class SignData:
     rank_en: str = ""
     scan_hint_vi: str = "Quét để đọc bằng ngôn ngữ của bạn"
     scan_hint_en: str = "Scan to read in your language"
+    #: The relic's donation code, printed only by a format with a payment slot.
+    payment: PaymentCode | None = None
 
     def __post_init__(self) -> None:
         _clean(self)
         _require(self, "title_vi", "relic_code", "url", "short_url")
+        _check_payment(self.payment)
 
 
 @dataclass(frozen=True)
@@ -83,10 +130,13 @@ class LabelData:
     expiry_date: dt.date | None = None
     ocop_stars: int | None = None
     url_text: str = ""
+    #: The producer's payment code, printed only by a format with a payment slot.
+    payment: PaymentCode | None = None
 
     def __post_init__(self) -> None:
         _clean(self)
         _require(self, "product_name", "producer", "lot", "url")
+        _check_payment(self.payment)
         for name in ("production_date", "expiry_date"):
             value = getattr(self, name)
             if value is not None and not isinstance(value, dt.date):

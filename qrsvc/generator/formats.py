@@ -8,13 +8,14 @@ as a misprinted sheet at the print shop, long after the file was written. See
 
 from __future__ import annotations
 
-import math
 import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 from qrsvc.generator.qr import ECC_LEVELS
+from qrsvc.generator.reading import FormatError, TomlReader
+from qrsvc.generator.slots import PaymentSlot, read_payment
 
 __all__ = [
     "DEFAULT_FORMATS_DIR",
@@ -52,10 +53,6 @@ _TEMPLATE = re.compile(r"[a-z0-9][a-z0-9_-]{0,62}\.html")
 _FIT_SLACK_MM = 0.05
 
 
-class FormatError(ValueError):
-    """A print format file that cannot be used; the message names the file and the key."""
-
-
 @dataclass(frozen=True)
 class PrintFormat:
     """A page layout: page, grid of cells (labels, stamps or one sign), QR and marks.
@@ -89,6 +86,8 @@ class PrintFormat:
     caption: str
     bleed_mm: float
     crop_marks: bool
+    #: Where a payment code goes beside the page code (:mod:`qrsvc.generator.slots`).
+    payment: PaymentSlot | None = None
 
     @property
     def per_page(self) -> int:
@@ -137,62 +136,12 @@ def load_format(path: str | Path) -> PrintFormat:
     return _Reader(path.name, document).build(path.stem)
 
 
-class _Reader:
-    """Pulls typed, range-checked values out of a parsed TOML document."""
-
-    def __init__(self, filename: str, document: dict) -> None:
-        self.filename = filename
-        self.document = document
-
-    def fail(self, where: str, message: str) -> FormatError:
-        return FormatError(f"{self.filename}: {where} {message}")
-
-    def key(self, where: str, key: str) -> str:
-        return f"{where}.{key}" if where else key
-
-    def table(self, name: str, allowed: set[str]) -> dict:
-        value = self.document.get(name)
-        if not isinstance(value, dict):
-            raise self.fail(f"[{name}]", "must be a table")
-        unknown = sorted(set(value) - allowed)
-        if unknown:
-            raise self.fail(f"[{name}]", f"has unknown keys {unknown}; allowed: {sorted(allowed)}")
-        return value
-
-    def number(self, table: dict, where: str, key: str, low: float, high: float, **default):
-        value = table.get(key, default.get("default"))
-        # bool is an int in Python; `size_mm = true` is a mistake, not 1 mm.
-        ok = isinstance(value, int | float) and not isinstance(value, bool)
-        if not ok or not math.isfinite(value) or not low <= value <= high:
-            raise self.fail(
-                self.key(where, key), f"must be a number from {low} to {high}, got {value!r}"
-            )
-        return float(value)
-
-    def integer(self, table: dict, where: str, key: str, low: int, high: int, **default) -> int:
-        value = table.get(key, default.get("default"))
-        if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
-            raise self.fail(
-                self.key(where, key), f"must be an integer from {low} to {high}, got {value!r}"
-            )
-        return value
-
-    def choice(self, table: dict, where: str, key: str, choices, **default) -> str:
-        value = table.get(key, default.get("default"))
-        if not isinstance(value, str) or value not in choices:
-            raise self.fail(self.key(where, key), f"must be one of {list(choices)}, got {value!r}")
-        return value
-
-    def text(self, table: dict, where: str, key: str, limit: int, default: str = "") -> str:
-        value = table.get(key, default)
-        if not isinstance(value, str) or len(value) > limit or not value.isprintable():
-            raise self.fail(
-                self.key(where, key), f"must be printable text of at most {limit} chars"
-            )
-        return value
+class _Reader(TomlReader):
+    """Reads one format file into a :class:`PrintFormat`."""
 
     def build(self, name: str) -> PrintFormat:
         top = {"description", "kind", "renderer", "template", "page", "grid", "qr", "print"}
+        top.add("payment")
         unknown = sorted(set(self.document) - top)
         if unknown:
             raise self.fail("top level", f"has unknown keys {unknown}; allowed: {sorted(top)}")
@@ -228,7 +177,9 @@ class _Reader:
             if needed > page + _FIT_SLACK_MM:
                 raise self.fail("[grid]", f"needs {needed:.2f} mm of page {axis}, has {page:g}")
 
-        qr = self.table("qr", {"size_mm", "ecc", "quiet_zone_modules", "min_module_mm"})
+        qr = self.table(
+            "qr", {"size_mm", "ecc", "quiet_zone_modules", "min_module_mm", "x_mm", "y_mm"}
+        )
         qr_size = self.number(qr, "[qr]", "size_mm", 5, 1000)
         if qr_size > min(cell_w, cell_h) + _FIT_SLACK_MM:
             raise self.fail(
@@ -281,6 +232,7 @@ class _Reader:
             caption=self.text(printing, "[print]", "caption", 60),
             bleed_mm=bleed,
             crop_marks=crop_marks,
+            payment=read_payment(self, kind, qr, (cell_w, cell_h), fields),
         )
 
     def page(self) -> tuple[float, float, tuple[float, float, float, float]]:

@@ -60,6 +60,28 @@ ENUMERATIONS: Mapping[str, Mapping[str, Any]] = {
         "new": lazy_pgettext("report_status", "New"),
         "handled": lazy_pgettext("report_status", "Handled"),
     },
+    # An official payment account (qrsvc.payments): only a verified one is shown.
+    # A commune-level unit since the 2025 reform (qrsvc.models.areas).
+    "area_kind": {
+        "commune": lazy_pgettext("area_kind", "Commune"),
+        "ward": lazy_pgettext("area_kind", "Ward"),
+        "special_zone": lazy_pgettext("area_kind", "Special zone"),
+    },
+    "payment_account_state": {
+        "proposed": lazy_pgettext("payment_account_state", "Waiting for verification"),
+        "verified": lazy_pgettext("payment_account_state", "Verified"),
+        "rejected": lazy_pgettext("payment_account_state", "Rejected"),
+        "replaced": lazy_pgettext("payment_account_state", "Replaced by a newer account"),
+    },
+    # A product's OCOP group (qrsvc.models.products: free text, these codes labelled).
+    "product_category": {
+        "food": lazy_pgettext("product_category", "Food"),
+        "beverage": lazy_pgettext("product_category", "Beverages"),
+        "herbal": lazy_pgettext("product_category", "Herbal products"),
+        "textile": lazy_pgettext("product_category", "Textiles and garments"),
+        "handicraft": lazy_pgettext("product_category", "Handicrafts and souvenirs"),
+        "tourism": lazy_pgettext("product_category", "Rural tourism services"),
+    },
     "print_job_kind": {
         "sign": lazy_pgettext("print_job_kind", "Relic sign"),
         "labels": lazy_pgettext("print_job_kind", "Batch labels"),
@@ -87,7 +109,7 @@ ENUMERATIONS: Mapping[str, Mapping[str, Any]] = {
         "void": lazy_pgettext("stamp_action", "Voided"),
         "fail": lazy_pgettext("stamp_action", "Printing failed"),
     },
-    # Why staff should look at a stamp (qrsvc.stamps.scans.REASONS).
+    # Why staff should look at a stamp (qrsvc.stamps.counting.REASONS).
     "alert_reason": {
         "copied": lazy_pgettext("alert_reason", "Maybe copied"),
         "far_apart": lazy_pgettext("alert_reason", "Scanned far apart"),
@@ -129,6 +151,11 @@ ENUMERATIONS: Mapping[str, Mapping[str, Any]] = {
         "steles": lazy_pgettext("import_kind", "Steles"),
         "media": lazy_pgettext("import_kind", "Media"),
         "batches": lazy_pgettext("import_kind", "Batches"),
+        "areas": lazy_pgettext("import_kind", "Areas"),
+        "site": lazy_pgettext("import_kind", "Site settings"),
+        "payment_accounts": lazy_pgettext("import_kind", "Payment accounts"),
+        "retail_listings": lazy_pgettext("import_kind", "Shop listings"),
+        "sign_tamperings": lazy_pgettext("import_kind", "Tampered signs"),
     },
     "import_action": {
         "create": lazy_pgettext("import_action", "New"),

@@ -2,7 +2,8 @@
 
 The modules import one way only: :mod:`~qrsvc.media.storage` (the store interface, the
 local folder, :class:`MediaError`) at the bottom; :mod:`~qrsvc.media.s3` (the bucket)
-and :mod:`~qrsvc.media.images` (checking and resizing photos) on it; and this package,
+and :mod:`~qrsvc.media.encoding` (checking and re-encoding photos) on it;
+:mod:`~qrsvc.media.images` (storing checked photos) on those; and this package,
 which picks the store an application uses, on top.
 """
 
@@ -11,12 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from qrsvc.media.images import (
-    EncodedImage,
-    ImageVariants,
-    make_image_variants,
-    store_image,
-)
+from qrsvc.media.encoding import EncodedImage, ImageVariants, make_image_variants
+from qrsvc.media.images import store_image
 from qrsvc.media.s3 import S3MediaStore, s3_settings
 from qrsvc.media.storage import LocalMediaStore, MediaError, MediaStore
 

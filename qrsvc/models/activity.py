@@ -31,6 +31,22 @@ class ScanCount(Base):
         UniqueConstraint(
             "day", "target_kind", "target_id", "lang", "source", "device", name="uq_scan_counts_key"
         ),
+        # The dashboard's sums of the last days read this index alone (migration 0015).
+        Index(
+            "ix_scan_counts_source_day",
+            "source",
+            "day",
+            postgresql_include=["target_kind", "target_id", "lang", "device", "count"],
+        ),
+        # One record's last scan day, one step down the index (the silent signs).
+        Index(
+            "ix_scan_counts_target",
+            "target_kind",
+            "target_id",
+            "source",
+            "day",
+            postgresql_include=["count"],
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -81,6 +97,13 @@ class SignReport(TimestampMixin, Base):
     status: Mapped[str] = mapped_column(String(10), default="new", index=True)
     handled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     handled_at: Mapped[datetime | None]
+    # A photo of the code the visitor found (qrsvc.public.reports): its stored copy
+    # (re-encoded, no EXIF), the codes read from it, and how they compare with the
+    # relic's official payment code ("" without a photo, else a verdict of
+    # qrsvc.payments.stickers; "differs" alerts staff).
+    photo_key: Mapped[str] = mapped_column(String(255), default="")
+    photo_codes: Mapped[str] = mapped_column(Text, default="")
+    payment_check: Mapped[str] = mapped_column(String(10), default="", index=True)
 
 
 class PrintJob(TimestampMixin, Base):

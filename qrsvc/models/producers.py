@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import CheckConstraint, String
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from qrsvc.models.base import Base, VersionedMixin
@@ -24,6 +24,8 @@ class Producer(VersionedMixin, Base):
     kind: Mapped[str] = mapped_column(String(12), default="household")
     commune: Mapped[str] = mapped_column(String(120), default="")
     commune_old: Mapped[str] = mapped_column(String(120), default="")
+    # The area (commune since 2025) it belongs to, when staff chose one (models/areas.py).
+    area_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id"), index=True)
     address: Mapped[str] = mapped_column(String(255), default="")
     phone: Mapped[str] = mapped_column(String(40), default="")
     email: Mapped[str] = mapped_column(String(254), default="")
@@ -33,5 +35,7 @@ class Producer(VersionedMixin, Base):
     latitude: Mapped[float | None]
     longitude: Mapped[float | None]
     description: Mapped[dict[str, Any]] = mapped_column(default=dict)  # per language
+    # Folded names for search, kept up to date on every save (models/searching.py).
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     products: Mapped[list[Product]] = relationship(back_populates="producer")  # noqa: F821

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from qrsvc.models.base import Base, VersionedMixin, localized
@@ -43,6 +43,8 @@ class Product(VersionedMixin, Base):
     ocop_cert_expiry: Mapped[date | None]
     status: Mapped[str] = mapped_column(String(12), default="draft", index=True)
     photo_ids: Mapped[list[Any]] = mapped_column(default=list)  # Media ids, in order
+    # Folded names for search, kept up to date on every save (models/searching.py).
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     producer: Mapped[Producer] = relationship(back_populates="products")  # noqa: F821
     batches: Mapped[list[Batch]] = relationship(  # noqa: F821

@@ -50,6 +50,8 @@ class Relic(VersionedMixin, Base):
     commune_old: Mapped[str] = mapped_column(String(120), default="")
     district_old: Mapped[str] = mapped_column(String(120), default="")
     province: Mapped[str] = mapped_column(String(120), default="")
+    # The area (commune since 2025) it belongs to, when staff chose one (models/areas.py).
+    area_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id"), index=True)
     address: Mapped[str] = mapped_column(String(255), default="")
     latitude: Mapped[float | None]
     longitude: Mapped[float | None]
@@ -60,6 +62,8 @@ class Relic(VersionedMixin, Base):
     email: Mapped[str] = mapped_column(String(254), default="")
     status: Mapped[str] = mapped_column(String(12), default=Status.DRAFT, index=True)
     published_at: Mapped[datetime | None]
+    # Folded names for search, kept up to date on every save (models/searching.py).
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     translations: Mapped[list[RelicTranslation]] = relationship(
         back_populates="relic", cascade="all, delete-orphan", order_by="RelicTranslation.lang"

@@ -79,6 +79,16 @@ class StampState(Base):
     """Scan count and PIN state of one serial; exists only once it was scanned."""
 
     __tablename__ = "stamp_states"
+    # The few stamps the counterfeit alerts list, without reading every scanned stamp
+    # (qrsvc.stamps.alerts; migration 0015).
+    __table_args__ = (
+        sa.Index(
+            "ix_stamp_states_alerts",
+            "serial",
+            postgresql_where=sa.text("alert_reason <> '' OR pin_failures >= 5"),
+            sqlite_where=sa.text("alert_reason <> '' OR pin_failures >= 5"),
+        ),
+    )
 
     serial: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     run_id: Mapped[int] = mapped_column(ForeignKey("stamp_runs.id"), index=True)
@@ -95,7 +105,7 @@ class StampState(Base):
     alert_reason: Mapped[str] = mapped_column(String(20), default="", server_default="")
     # Whether more than one client has scanned it, from a short tag of the last scan's
     # client hash: while one phone alone checks a stamp, its scans cannot look copied,
-    # and the scan rows need not be read (see qrsvc.stamps.scans.record_scan).
+    # and the scan rows need not be read (see qrsvc.stamps.counting.record_scan).
     last_client: Mapped[str] = mapped_column(String(8), default="", server_default="")
     several_clients: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 

@@ -46,6 +46,10 @@ class User(UserMixin, TimestampMixin, Base):
     session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     producer: Mapped[Producer | None] = relationship()  # noqa: F821
+    # An editor limited to these areas (none: the whole site); see qrsvc.content.scope.
+    areas: Mapped[list[Area]] = relationship(  # noqa: F821
+        secondary="user_areas", order_by="Area.code"
+    )
 
     def set_password(self, password: str) -> None:
         """Store a salted scrypt hash of ``password``; a new one ends every session."""

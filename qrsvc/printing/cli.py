@@ -2,23 +2,26 @@
 
 The print commands run in the foreground with a progress bar: the command line is
 already the background for a print shop's 100,000 stamps. ``--verify`` decodes
-every code of the PDF and exits non-zero unless all of them decode to their URL.
+every code of the PDF and exits non-zero unless all of them decode to their URL, and
+every payment code parses as VietQR and pays the verified account.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 import click
-from flask import Flask, current_app
-from flask.cli import AppGroup, with_appcontext
+from flask import Flask
+from flask.cli import AppGroup
 from sqlalchemy import func, select
 
 from qrsvc.cli.identifiers import BATCH_REF, RELIC_CODE
 from qrsvc.extensions import db
 from qrsvc.generator import (
     FormatError,
+    expected_codes,
     get_format,
     load_formats,
     qr_png,
@@ -28,15 +31,15 @@ from qrsvc.generator import (
     write_stamps_csv,
 )
 from qrsvc.localtime import local_today
-from qrsvc.models import Batch, PrintJob, Relic
-from qrsvc.printing import jobs
-from qrsvc.printing.records import label_data, sign_data, stamp_records
+from qrsvc.models import Batch, Relic
+from qrsvc.printing.queue_cli import jobs_group, worker_command
+from qrsvc.printing.records import label_data, sign_data, stamp_records, verified_pair
 
 MAX_LABELS = 10_000
 
 
 def init_app(app: Flask) -> None:
-    """Register the printing commands."""
+    """Register the printing commands, and the print queue's (:mod:`qrsvc.printing.queue_cli`)."""
     for command in (formats_command, print_group, qr_command, worker_command, jobs_group):
         app.cli.add_command(command)
 
@@ -78,13 +81,24 @@ def _batch(ref: str) -> Batch:
     return batch
 
 
-def _verify(output: Path, urls: list[str]) -> None:
-    result = verify_pdf(output, urls)
+def _verify(output: Path, urls: list[str], account: tuple[str, str] | None = None) -> None:
+    result = verify_pdf(output, urls, account=account)
     click.echo(str(result))
     if not result.ok:
         for url in list(result.missing)[:10]:
             click.echo(f"  not decoded: {url}", err=True)
+        for problem in result.problems:
+            click.echo(f"  {problem}", err=True)
         sys.exit(1)
+
+
+def _check_payment(fmt, record, what: str) -> None:
+    """Refuse, before any file is written, a required payment slot without an account."""
+    if fmt.payment is not None and fmt.payment.required and record.payment is None:
+        raise click.ClickException(
+            f"{fmt.name} prints a payment code and {what} has no verified account; "
+            "verify one first, or choose a format without a payment slot"
+        )
 
 
 verify_option = click.option("--verify", is_flag=True, help="Decode every code of the PDF.")
@@ -105,11 +119,12 @@ def print_sign(relic_code: str, format_name: str, output: Path, verify: bool) ->
     if relic is None:
         raise click.BadParameter(f"no relic with code {relic_code!r}", param_hint="RELIC_CODE")
     sign = sign_data(relic)
+    _check_payment(fmt, sign, f"relic {relic.code}")
     with output.open("wb") as out:
         write_pdf(fmt, [sign], out)
     click.echo(f"wrote {output} (sign {relic.code}, {fmt.name})")
     if verify:
-        _verify(output, [sign.url])
+        _verify(output, expected_codes(fmt, [sign]), verified_pair(relic))
 
 
 @print_group.command("labels")
@@ -128,11 +143,12 @@ def print_labels(
     if batch.recalled:
         raise click.ClickException(f"batch {batch_ref} is recalled; its labels are not printed")
     label = label_data(batch, local_today())  # the admin prints with the same day
+    _check_payment(fmt, label, f"producer {batch.product.producer.name}")
     with output.open("wb") as out:
         pages = write_pdf(fmt, [label] * count, out, skip_cells=skip)
     click.echo(f"wrote {output} ({count} labels on {pages} pages, {fmt.name})")
     if verify:
-        _verify(output, [label.url] * count)
+        _verify(output, expected_codes(fmt, [label] * count), verified_pair(batch.product.producer))
 
 
 @print_group.command("stamps")
@@ -160,6 +176,7 @@ def print_stamps(
     fmt = _format(format_name, ("stamp",))
     if with_pin and "pin" not in fmt.fields:
         raise click.BadParameter(f"{fmt.name} has no PIN field", param_hint="--pin")
+    _check_folders(output, csv_path)  # before a run is allocated, not after
     batch = _batch(batch_ref)
     try:
         run = allocate_run(db.session, batch, count, format_name=fmt.name, with_pin=with_pin)
@@ -182,14 +199,34 @@ def print_run(run_id: int, csv_path: Path | None, output: Path, verify: bool) ->
     run = get_run(db.session, run_id)
     if run is None:
         raise click.BadParameter(f"no stamp run {run_id}", param_hint="RUN_ID")
+    _check_folders(output, csv_path)
     _print_run(run.id, get_format(stamp_format(run)), output, csv_path, verify)
 
 
+def _check_folders(output: Path, csv_path: Path | None) -> None:
+    """Refuse, before anything is allocated, files whose folder is missing or read-only."""
+    for path, hint in ((output, "-o"), (csv_path, "--csv")):
+        if path is None:
+            continue
+        folder = path.parent
+        if not folder.is_dir():
+            raise click.BadParameter(f"the folder {folder} does not exist", param_hint=hint)
+        if not os.access(folder, os.W_OK):
+            raise click.BadParameter(f"the folder {folder} cannot be written", param_hint=hint)
+
+
 def _print_run(run_id: int, fmt, output: Path, csv_path: Path | None, verify: bool) -> None:
+    """Write the run's PDF (and its CSV) whole, then mark it printed; on any failure, failed.
+
+    Both files are written beside their names first and renamed at the end, so a run is
+    never marked printed without the sheet a cooperative needs to match PINs to serials.
+    """
     from qrsvc.stamps.runs import get_run, mark_failed, mark_printed
 
     run = get_run(db.session, run_id)
     partial = output.with_name(output.name + ".part")
+    partial_csv = csv_path.with_name(csv_path.name + ".part") if csv_path else None
+    rows = 0
     try:
         with partial.open("wb") as out, click.progressbar(length=run.count, label="stamps") as bar:
             seen = [0]
@@ -199,17 +236,21 @@ def _print_run(run_id: int, fmt, output: Path, csv_path: Path | None, verify: bo
                 seen[0] = done
 
             pages = write_pdf(fmt, stamp_records(run), out, progress=advance)
+        if partial_csv:
+            with partial_csv.open("w", encoding="utf-8", newline="") as handle:
+                rows = write_stamps_csv(stamp_records(run), handle, with_pin=run.with_pin)
+            partial_csv.replace(csv_path)
         partial.replace(output)
     except BaseException:
         partial.unlink(missing_ok=True)
+        if partial_csv:
+            partial_csv.unlink(missing_ok=True)
         mark_failed(db.session, run_id, note="printing from the command line failed")
         click.echo(f"printing failed; retry with: qrsvc print run {run_id} -o FILE.pdf", err=True)
         raise
     mark_printed(db.session, run_id)
     click.echo(f"wrote {output} ({run.count} stamps on {pages} pages, {fmt.name})")
     if csv_path:
-        with csv_path.open("w", encoding="utf-8", newline="") as handle:
-            rows = write_stamps_csv(stamp_records(run), handle, with_pin=run.with_pin)
         click.echo(f"wrote {csv_path} ({rows} rows)")
     if verify:
         _verify(output, [stamp.url for stamp in stamp_records(run)])
@@ -233,55 +274,3 @@ def qr_command(url: str, output: Path, ecc: str, size_mm: float | None, dpi: int
     else:
         raise click.BadParameter("the file must end in .svg or .png", param_hint="--output")
     click.echo(f"wrote {output}")
-
-
-@click.command("worker")
-@click.option("--burst", is_flag=True, help="Stop once the queue is empty.")
-@with_appcontext
-def worker_command(burst: bool) -> None:
-    """Run the background print worker (RQ; needs REDIS_URL)."""
-    url = current_app.config.get("REDIS_URL")
-    if not url:
-        raise click.ClickException("REDIS_URL is not set: without it print jobs run in-process")
-    from redis import Redis
-    from rq import Worker
-
-    jobs.fail_interrupted_jobs(db.session)
-    Worker([jobs.QUEUE], connection=Redis.from_url(url)).work(burst=burst)
-
-
-jobs_group = AppGroup("jobs", help="Background print jobs.")
-
-
-@jobs_group.command("list")
-def jobs_list() -> None:
-    """Show the latest print jobs and their progress."""
-    jobs.fail_interrupted_jobs(db.session)
-    rows = db.session.scalars(select(PrintJob).order_by(PrintJob.id.desc()).limit(30)).all()
-    for job in rows:
-        click.echo(f"{job.id:5} {job.kind:7} {job.status:8} {job.done}/{job.total} {job.error}")
-
-
-@jobs_group.command("run")
-@click.argument("job_id", type=click.IntRange(min=1))
-def jobs_run(job_id: int) -> None:
-    """Run queued job JOB_ID now, in this process (no Redis needed); exit 1 if it fails."""
-    jobs.fail_interrupted_jobs(db.session)
-    try:
-        job = jobs.run_job(db.session, job_id)
-    except jobs.PrintJobError as exc:
-        raise click.ClickException(str(exc)) from None
-    if job.status != "done":
-        raise click.ClickException(f"job {job.id} {job.status}: {job.error}")
-    click.echo(f"job {job.id} done: {jobs.job_pdf_path(job)}")
-
-
-@jobs_group.command("retry")
-@click.argument("job_id", type=int)
-def jobs_retry(job_id: int) -> None:
-    """Queue failed job JOB_ID again (it reprints the same serials)."""
-    try:
-        job = jobs.retry_job(db.session, job_id)
-    except jobs.PrintJobError as exc:
-        raise click.ClickException(str(exc)) from None
-    click.echo(f"job {job.id} queued again")

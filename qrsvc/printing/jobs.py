@@ -13,20 +13,18 @@ from __future__ import annotations
 
 import logging
 import os
-import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask, current_app
-from sqlalchemy import func, select, update
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from qrsvc.database import begin_write
 from qrsvc.generator import write_pdf
 from qrsvc.models import Batch, PrintJob, StampRun, User, utcnow
+from qrsvc.printing.heartbeat import Heartbeat
 from qrsvc.printing.records import stamp_format, stamp_records
 from qrsvc.stamps.runs import allocate_run, mark_failed, mark_printed
 
@@ -181,57 +179,6 @@ def run_job(session: Session, job_id: int) -> PrintJob:
     mark_printed(session, run.id)
     _finish(session, job_id, attempt, "done", result_key=target.name)
     return session.get(PrintJob, job_id)
-
-
-class Heartbeat:
-    """A thread that writes a running job's heartbeat until the ``with`` block ends.
-
-    It has its own connection, so a long render holding no transaction still beats.
-    ``taken_over`` turns true when the job stopped being this attempt's (declared
-    dead and retried meanwhile), and the render is then stopped at its next progress.
-    """
-
-    def __init__(self, engine: Engine, job_id: int, attempt: int, interval: float) -> None:
-        """Beat for attempt ``attempt`` of job ``job_id`` every ``interval`` seconds."""
-        self.engine, self.job_id, self.attempt, self.interval = engine, job_id, attempt, interval
-        self.taken_over = False
-        self._stop = threading.Event()
-        self._thread = threading.Thread(
-            target=self._run, name=f"qrsvc-heartbeat-{job_id}", daemon=True
-        )
-
-    def __enter__(self) -> Heartbeat:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        self._stop.set()
-        self._thread.join()
-
-    def beat(self) -> bool:
-        """Write the heartbeat now; False when the job is no longer this attempt's."""
-        with self.engine.connect() as conn:
-            conn.execution_options(sqlite_immediate=True)  # see database.begin_write()
-            with conn.begin():
-                result = conn.execute(
-                    update(PrintJob)
-                    .where(
-                        PrintJob.id == self.job_id,
-                        PrintJob.attempts == self.attempt,
-                        PrintJob.status == "running",
-                    )
-                    .values(heartbeat_at=utcnow())
-                )
-        return result.rowcount == 1
-
-    def _run(self) -> None:
-        while not self._stop.wait(self.interval):
-            try:
-                if not self.beat():
-                    self.taken_over = True
-                    return
-            except SQLAlchemyError as exc:  # one missed beat; the timeout allows several
-                log.warning("print job %s: heartbeat not written: %s", self.job_id, exc)
 
 
 def _own_job(session: Session, job_id: int, attempt: int) -> PrintJob:

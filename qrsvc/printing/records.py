@@ -2,7 +2,9 @@
 
 The generator is a pure core (plain records in, PDF out); this module is the one
 place that turns relics, batches and stamp runs into its records, for the CLI, the
-background jobs and the admin alike.
+background jobs and the admin alike. A sign carries the relic's donation code and a
+label the producer's payment code only from a verified account
+(:func:`qrsvc.payments.official_payload`); a format with a payment slot prints it.
 """
 
 from __future__ import annotations
@@ -14,10 +16,21 @@ from datetime import date
 import pypdfium2 as pdfium
 from flask import current_app
 
-from qrsvc.generator import LabelData, SignData, StampData, load_formats
-from qrsvc.models import Batch, Relic, StampRun
+from qrsvc.generator import (
+    LabelData,
+    PaymentCode,
+    SignData,
+    StampData,
+    VerifyResult,
+    expected_codes,
+    load_formats,
+    verify_pdf,
+)
+from qrsvc.models import Batch, Producer, Relic, StampRun
+from qrsvc.payments import official_payload, verified_account
 from qrsvc.stamps.runs import run_stamps
 from qrsvc.trace.identifiers import batch_uri
+from qrsvc.vietqr import VietQRError, bank_of
 
 RANK_WORDS = {
     "special_national": ("Di tích quốc gia đặc biệt", "Special national relic"),
@@ -62,6 +75,7 @@ def sign_data(relic: Relic) -> SignData:
         short_url=short,
         rank_vi=rank_vi,
         rank_en=rank_en,
+        payment=payment_code(relic),
     )
 
 
@@ -76,7 +90,41 @@ def label_data(batch: Batch, today: date) -> LabelData:
         production_date=batch.production_date,
         expiry_date=batch.expiry_date,
         ocop_stars=product.ocop_stars if product.ocop_valid_on(today) else None,
+        payment=payment_code(product.producer),
     )
+
+
+def payment_code(owner: Relic | Producer) -> PaymentCode | None:
+    """The code of ``owner``'s verified account, with its holder and bank; None without one.
+
+    The payload carries no amount and no purpose: it is the same official payload the
+    pages show and a visitor's photo of a sticker is compared with.
+    """
+    account = verified_account(owner)
+    payload = official_payload(owner)
+    if account is None or payload is None:
+        return None
+    return PaymentCode(
+        payload=payload, holder=account.holder_name, bank=bank_of(account.bank_bin).short_name
+    )
+
+
+def verified_pair(owner: Relic | Producer) -> tuple[str, str] | None:
+    """``(BIN, account number)`` of ``owner``'s verified account, what printed codes must pay."""
+    account = verified_account(owner)
+    if account is None:
+        return None
+    try:
+        bank_of(account.bank_bin)
+    except VietQRError:
+        return None
+    return account.bank_bin, account.account_number
+
+
+def verify_print(pdf, fmt, records, owner: Relic | Producer) -> VerifyResult:
+    """Decode a printed document: every page code, and every payment code against the
+    verified account of ``owner`` (layout, CRC, BIN and account)."""
+    return verify_pdf(pdf, expected_codes(fmt, records), account=verified_pair(owner))
 
 
 def stamp_records(run: StampRun, start: int = 0) -> Iterator[StampData]:
@@ -104,3 +152,21 @@ def first_page_png(pdf: bytes, dpi: int = PREVIEW_DPI) -> bytes:
     out = io.BytesIO()
     image.convert("RGB").save(out, "PNG", optimize=True)
     return out.getvalue()
+
+
+def payment_missing(format_name: str, owner: Relic | Producer) -> bool:
+    """Whether ``format_name`` needs a payment code that ``owner`` cannot give (no verified
+    account): the admin says so instead of failing on the preview or the download."""
+    fmt = load_formats().get(format_name)
+    slot = fmt.payment if fmt else None
+    return bool(slot and slot.required and payment_code(owner) is None)
+
+
+def sign_problems(relic: Relic, format_name: str, pdf: bytes) -> list[str]:
+    """What is wrong with a sign's PDF that carries a donation code ([] when it is right,
+    or when the format prints none): both codes decoded, the payment code checked."""
+    fmt = load_formats()[format_name]
+    if fmt.payment is None:
+        return []
+    result = verify_print(pdf, fmt, [sign_data(relic)], relic)
+    return [*result.problems, *(f"not decoded: {text}" for text in result.missing)]

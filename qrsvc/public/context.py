@@ -11,7 +11,6 @@ from markupsafe import Markup
 
 from qrsvc.i18n import UI_LANGUAGES
 from qrsvc.inline import inline
-from qrsvc.public import bp
 from qrsvc.public.relic_page import opening_lines
 
 
@@ -32,17 +31,30 @@ def language_name(code: str) -> str:
     return name[:1].lower() + name[1:] if locale and locale.language == "vi" else name
 
 
+#: The query parameters a public page reads (list filters, page, search); the only ones
+#: the language links carry over. Anything else is dropped, so junk is never echoed.
+KEPT_PARAMS = ("q", "area", "district", "rank", "category", "stars", "page")
+#: Characters of a kept parameter's value at most (longer ones are dropped).
+KEPT_LENGTH = 120
+
+
 def default_switch() -> list[tuple[str, str]]:
-    """This page in each interface language: [(code, url)], the query string kept."""
-    # Short parameters only (filters, a search): a link must not echo a huge query back.
-    args = {k: v for k, v in request.args.items() if k != "lang" and len(k) + len(v) < 120}
+    """This page in each interface language: [(code, url)], its known parameters kept.
+
+    Only :data:`KEPT_PARAMS`, one short value each: a link must not echo a huge or
+    made-up query back (3,000 junk parameters once made a list page 192 kB).
+    """
+    args = {}
+    for key in KEPT_PARAMS:
+        value = request.args.get(key)
+        if value and len(value) <= KEPT_LENGTH:
+            args[key] = value
     links = []
     for code in UI_LANGUAGES:
         links.append((code, f"{request.path}?{urlencode({**args, 'lang': code})}"))
     return links
 
 
-@bp.app_context_processor
 def page_context() -> dict:
     """``ui_lang`` for ``<html lang>``, ``site_css()`` and ``default_switch()``."""
     locale = get_locale()

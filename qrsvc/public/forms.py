@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import RadioField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
@@ -35,5 +36,7 @@ class SignReportForm(FlaskForm):
             Length(max=MAX_CONTACT, message=_l("Please keep it under %(max)d characters.")),
         ],
     )
+    # Optional; checked by qrsvc.payments.stickers, never a reason to refuse the report.
+    photo = FileField(_l("A photo of the code you found (optional)"))
     # Left empty by people; filled in by the bots that fill in every field.
     website = StringField(_l("Leave this field empty"))

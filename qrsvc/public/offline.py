@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, jsonify, render_template, send_file, send_from_directory
+from flask import (
+    abort,
+    current_app,
+    jsonify,
+    render_template,
+    request,
+    send_file,
+    send_from_directory,
+)
 
+from qrsvc.areas.filters import area_by_code
 from qrsvc.media.storage import check_key
-from qrsvc.public import bp
 from qrsvc.public.pack import offline_pack
 from qrsvc.public.relic_page import current_media_store
+from qrsvc.public.relics import filter_message
 
 ONE_YEAR = 365 * 24 * 3600
 #: What /media serves; anything else stored there is not for the public pages.
@@ -24,7 +33,6 @@ MEDIA_TYPES = {
 }
 
 
-@bp.get("/sw.js")
 def service_worker():
     """The service worker, served from the root so that it may control every page."""
     response = send_from_directory(
@@ -35,21 +43,24 @@ def service_worker():
     return response
 
 
-@bp.get("/offline")
 def offline_page():
     """Shown by the service worker for a page that was not saved before going offline."""
     return render_template("public/offline.html")
 
 
-@bp.get("/offline-pack.json")
 def offline_pack_list():
-    """The URLs of the offline pack (see :func:`qrsvc.public.pack.offline_pack`)."""
-    response = jsonify(offline_pack())
+    """The URLs of the offline pack (see :func:`qrsvc.public.pack.offline_pack`).
+
+    ``?area=<code>``: the pack of one area; an unknown area is a 400, never an empty pack.
+    """
+    area = request.args.get("area")
+    if area is not None and area_by_code(area) is None:
+        abort(400, description=filter_message("area"))
+    response = jsonify(offline_pack(area))
     response.headers["Cache-Control"] = "no-cache"
     return response
 
 
-@bp.get("/media/<path:key>")
 def media_file(key: str):
     """A stored photo or audio file, cached for a year (keys change when content does).
 

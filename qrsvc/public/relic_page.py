@@ -11,6 +11,8 @@ from flask import current_app
 
 from qrsvc.localtime import local_today
 from qrsvc.models import Festival, Media, Relic, RelicTranslation, Stele
+from qrsvc.payments.display import PaymentCode, payment_code
+from qrsvc.payments.signs import open_tampering
 from qrsvc.public import relics as relic_queries
 from qrsvc.public.festivals import FestivalDate, next_festival_date
 
@@ -75,13 +77,15 @@ class RelicView:
     relic: Relic
     lang: str  # the language the visitor asked for
     content: RelicTranslation
-    fallback: bool  # True when the content is the Vietnamese text, not ``lang``
+    fallback: bool  # True when the content is in another language than ``lang``
     pictures: list[Picture] = field(default_factory=list)
     audio: list[Audio] = field(default_factory=list)
     festivals: list[FestivalView] = field(default_factory=list)
     steles: list[SteleView] = field(default_factory=list)
     related: list[Relic] = field(default_factory=list)
     nearby: list[tuple[Relic, float]] = field(default_factory=list)
+    payment: PaymentCode | None = None  # the verified donation account's code, if any
+    tampered: bool = False  # staff marked the sign tampered and it is not replaced yet
 
     @property
     def content_lang(self) -> str:
@@ -133,27 +137,36 @@ def relic_name(relic: Relic, lang: str) -> Text:
     return Text(chosen.name, chosen.lang)
 
 
-def build_relic_view(relic: Relic, lang: str, today: date | None = None) -> RelicView:
-    """Gather the page of ``relic`` in ``lang`` (falling back to Vietnamese)."""
-    content = relic.translation(lang)
-    fallback = content is None or not content.name
-    if fallback:
+def build_relic_view(
+    relic: Relic, lang: str, today: date | None = None, content_lang: str | None = None
+) -> RelicView:
+    """Gather the page of ``relic`` for a visitor reading ``lang``.
+
+    The texts are in ``content_lang`` (the best language the relic has for this
+    visitor, :func:`qrsvc.i18n.content_language`; ``lang`` when not given), else in
+    Vietnamese; ``fallback`` says the text is not in ``lang``, for the page's note.
+    """
+    wanted = content_lang or lang
+    content = relic.translation(wanted)
+    if content is None or not content.name:
         content = relic.translation("vi") or next(iter(relic.translations), None)
     if content is None:  # a published relic always has text; keep the page alive anyway
         content = RelicTranslation(lang="vi", name=relic.code)
     today = today or local_today()
     related = relic_queries.related_relics(relic)
-    view = RelicView(relic=relic, lang=lang, content=content, fallback=fallback and lang != "vi")
+    view = RelicView(relic=relic, lang=lang, content=content, fallback=content.lang != lang)
     view.related = related
     view.nearby = relic_queries.nearby_relics(relic, exclude=related)
-    view.festivals = [_festival(f, lang, today) for f in relic.festivals]
-    view.steles = [_stele(s, lang) for s in relic.steles]
+    view.festivals = [_festival(f, wanted, today) for f in relic.festivals]
+    view.steles = [_stele(s, wanted) for s in relic.steles]
+    view.payment = payment_code(relic)
+    view.tampered = open_tampering(relic) is not None
     for link in relic.media:
         media = link.media
         if media.kind == "image" and media.variants and media.has_alt_text:
-            view.pictures.append(picture(media, lang))
+            view.pictures.append(picture(media, wanted))
         elif media.kind == "audio":
-            view.audio.append(_audio(media, lang, content))
+            view.audio.append(_audio(media, wanted, content))
     return view
 
 

@@ -6,6 +6,7 @@ import math
 import re
 from collections.abc import Sequence
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -17,6 +18,20 @@ CODE_PATTERN = re.compile(r"[A-Za-z0-9]{1,12}")
 #: How far "nearby" reaches: a short ride on a motorbike.
 NEARBY_KM = 25.0
 EARTH_RADIUS_KM = 6371.0088
+#: What a visitor reads when a filter or page value is not one of the choices.
+FILTER_MESSAGES = {
+    "area": _l("Unknown area: choose one of the areas in the list."),
+    "district": _l("Unknown former district: choose one of the districts in the list."),
+    "rank": _l("Unknown rank: choose one of the ranks in the list."),
+    "category": _l("Unknown category: choose one of the categories in the list."),
+    "stars": _l("OCOP stars must be 3, 4 or 5."),
+    "page": _l("The page number must be a whole number from 1."),
+}
+
+
+def filter_message(param: str) -> str:
+    """The visitor's words for a refused ``param`` (a :class:`~qrsvc.areas.filters.FilterError`)."""
+    return str(FILTER_MESSAGES.get(param, FILTER_MESSAGES["page"]))
 
 
 def normalise_code(code: str) -> str | None:
@@ -51,17 +66,6 @@ def published_relics(rank: str | None = None, commune: str | None = None) -> Seq
     relics = db.session.scalars(query.order_by(Relic.code)).all()
     order = {r.value: i for i, r in enumerate(Rank)}
     return sorted(relics, key=lambda relic: (order.get(relic.rank, 9), relic.code))
-
-
-def relic_communes() -> list[str]:
-    """Communes that have a published relic, for the list filter."""
-    query = (
-        select(Relic.commune)
-        .where(Relic.status == Status.PUBLISHED, Relic.commune != "")
-        .distinct()
-        .order_by(Relic.commune)
-    )
-    return list(db.session.scalars(query))
 
 
 def find_relic(code: str) -> Relic | None:

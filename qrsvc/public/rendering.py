@@ -12,21 +12,29 @@ from qrsvc import cache
 from qrsvc.extensions import db
 from qrsvc.i18n import UI_LANGUAGES
 from qrsvc.models import Relic, RelicTranslation, Status
-from qrsvc.public.pages import RenderedPage
 from qrsvc.public.relic_page import build_relic_view
 from qrsvc.public.relics import find_relic, normalise_code
+from qrsvc.public.rendered import RenderedPage
 from qrsvc.public.structured import open_graph, relic_json_ld
 
 
-def relic_page(code: str, lang: str) -> RenderedPage | None:
-    """The rendered page of the published relic ``code`` in ``lang``; None if unknown."""
+def relic_page(code: str, lang: str, content_lang: str | None = None) -> RenderedPage | None:
+    """The rendered page of the published relic ``code``; None if unknown.
+
+    ``lang`` is the page (interface) language, ``content_lang`` the language its text
+    is shown in (:func:`qrsvc.i18n.content_language`; ``lang`` when not given). Both
+    are in the cache key: a Korean page over the English text is a page of its own.
+    """
     normalised = normalise_code(code)
     if normalised is None:
         return None
+    content_lang = content_lang or lang
     # Only the rendering is cached (shared by every worker, fresh after any edit);
     # the view still counts every scan.
     return cache.get_or_build(
-        ("relic", normalised, lang), lambda: _render_relic(normalised, lang), kind=RenderedPage
+        ("relic", normalised, lang, content_lang),
+        lambda: _render_relic(normalised, lang, content_lang),
+        kind=RenderedPage,
     )
 
 
@@ -66,11 +74,11 @@ def _relic_languages(code: str) -> RelicLanguages | None:
     return RelicLanguages(sorted(found, key=lambda lang: (lang != "vi", lang)))
 
 
-def _render_relic(code: str, lang: str) -> RenderedPage | None:
+def _render_relic(code: str, lang: str, content_lang: str) -> RenderedPage | None:
     relic = find_relic(code)
     if relic is None:
         return None
-    view = build_relic_view(relic, lang)
+    view = build_relic_view(relic, lang, content_lang=content_lang)
     canonical = f"{current_app.config['PUBLIC_URL']}/r/{relic.code}"
     html = render_template(
         "public/relic.html",

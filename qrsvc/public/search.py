@@ -1,22 +1,18 @@
 """Search over relics and OCOP products, forgiving of missing Vietnamese accents.
 
-Visitors type "lam kinh" on a foreign keyboard as often as "Lam Kinh": names are
-compared with their diacritics folded away (and đ as d; see :mod:`qrsvc.folding`).
-A district has tens of relics and products, so the search runs over the published
-names in Python; a province-wide service would move this to a full-text index.
+Visitors type "lam kinh" on a foreign keyboard as often as "Lam Kinh": each record
+stores its names folded (no accents, no case, đ as d; see :mod:`qrsvc.models.searching`)
+and the database matches the folded words of the query against that column, through
+a trigram index on PostgreSQL (which also forgives a typo in a longer word).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
-
-from qrsvc.extensions import db
-from qrsvc.folding import clean_query as clean_query  # the views import it from here
-from qrsvc.folding import matches, query_words
-from qrsvc.models import Product, Relic, Status
+from qrsvc.areas.listing import search_products, search_relics
+from qrsvc.folding import clean_query as clean_query
+from qrsvc.labels import label  # the views import it from here
 from qrsvc.public.relic_page import Text, pick, relic_name
 
 MAX_RESULTS = 50
@@ -34,31 +30,18 @@ class Hit:
 
 def search(query: str, lang: str) -> list[Hit]:
     """Published relics and products whose names (or codes) contain every word of ``query``."""
-    words = query_words(query)
-    if not words:
-        return []
-    hits: list[Hit] = []
-    relics = db.session.scalars(
-        select(Relic)
-        .where(Relic.status == Status.PUBLISHED)
-        .options(selectinload(Relic.translations))
-        .order_by(Relic.code)
-    )
-    for relic in relics:
-        haystack = " ".join(
-            [relic.code, relic.commune, relic.commune_old]
-            + [f"{t.name} {t.other_names}" for t in relic.translations]
-        )
-        if matches(words, haystack):
-            hits.append(
-                Hit("relic", relic_name(relic, lang), f"/r/{relic.code}?via=site", relic.commune)
+    hits = [
+        Hit("relic", relic_name(relic, lang), f"/r/{relic.code}?via=site", relic.commune)
+        for relic in search_relics(query, MAX_RESULTS)
+    ]
+    for product in search_products(query, MAX_RESULTS - len(hits)):
+        url = f"/01/{product.gtin}" if product.gtin else f"/p/{product.ref}"
+        hits.append(
+            Hit(
+                "product",
+                pick(product.name, lang),
+                url,
+                label("product_category", product.category),
             )
-    products = db.session.scalars(
-        select(Product).where(Product.status == Status.PUBLISHED).order_by(Product.ref)
-    )
-    for product in products:
-        names = " ".join(str(v) for v in (product.name or {}).values())
-        if matches(words, f"{product.ref} {names} {product.category}"):
-            url = f"/01/{product.gtin}" if product.gtin else f"/p/{product.ref}"
-            hits.append(Hit("product", pick(product.name, lang), url, product.category))
+        )
     return hits[:MAX_RESULTS]

@@ -14,10 +14,11 @@ from flask import current_app, url_for
 
 from qrsvc.gs1 import DigitalLink
 from qrsvc.models import Batch, Product, TraceLink
+from qrsvc.payments import listings_of, verified_account
 from qrsvc.resolver.linktypes import LINK_TYPES, normalise_link_type, relation_uri
 from qrsvc.trace import services
 from qrsvc.trace.identifiers import batch_uri, product_uri
-from qrsvc.trace.pages import content_languages
+from qrsvc.trace.product_pages import content_languages
 
 HTML = "text/html"
 LD_JSON = "application/ld+json"
@@ -96,7 +97,24 @@ def _product_level(product: Product, base: str, langs: list[str], staff: list[Tr
         LD_JSON,
         ["vi"],  # the events' notes are written in Vietnamese
     )
-    return Level(anchor, _with_default([page, epcis], staff, page))
+    implicit = [page, epcis, *_payment_links(product, anchor)]
+    return Level(anchor, _with_default(implicit, staff, page))
+
+
+def _payment_links(product: Product, anchor: str) -> list[Link]:
+    """Where to buy (one ``gs1:hasRetailers`` per listing of the producer), and
+    ``gs1:paymentLink`` to the payment code on the product page when the producer has a
+    verified account."""
+    producer = product.producer
+    links = [
+        Link("gs1:hasRetailers", listing.url, listing.platform, HTML, ["vi"])
+        for listing in listings_of(producer)
+        if listing.url.startswith("https://")
+    ]
+    if verified_account(producer) is not None:
+        title = f"{producer.name}: {LINK_TYPES['gs1:paymentLink']}"
+        links.append(Link("gs1:paymentLink", f"{anchor}#pay", title, HTML, ["vi"]))
+    return links
 
 
 def _batch_level(batch: Batch, base: str, langs: list[str], staff: list[TraceLink]):

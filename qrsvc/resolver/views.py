@@ -18,11 +18,10 @@ from werkzeug.exceptions import BadRequest, NotFound
 
 from qrsvc.gs1 import DigitalLink, DigitalLinkError, parse_path
 from qrsvc.i18n import requested_language
-from qrsvc.resolver import bp
 from qrsvc.resolver import links as resolver_links
 from qrsvc.resolver.linktypes import GS1_VOC, LINK_TYPES, LINKSET_NAMES, normalise_link_type
 from qrsvc.stamps.views import render_item_stamp
-from qrsvc.trace.pages import render_batch, render_product
+from qrsvc.trace.product_pages import render_batch, render_product
 
 LINKSET_TYPE = "application/linkset+json"
 ALLOWED = "GET, HEAD, OPTIONS"
@@ -33,10 +32,8 @@ CORS_HEADERS = {
     "Access-Control-Expose-Headers": "Link, Location, Content-Type, Vary",
     "Access-Control-Max-Age": "86400",
 }
-_ROUTE = {"methods": ["GET", "HEAD", "OPTIONS"], "provide_automatic_options": False}
 
 
-@bp.after_request
 def cors(response: Response) -> Response:
     """Any web page may read what the resolver answers (CORS), errors included."""
     response.headers.update(CORS_HEADERS)
@@ -44,11 +41,6 @@ def cors(response: Response) -> Response:
     return response
 
 
-@bp.route("/01", **_ROUTE)
-@bp.route("/01/", **_ROUTE)
-@bp.route("/01/<path:rest>", merge_slashes=False, **_ROUTE)
-@bp.route("/gtin/", **_ROUTE)
-@bp.route("/gtin/<path:rest>", merge_slashes=False, **_ROUTE)
 def resolve(rest: str = "") -> Response:
     """Answer a Digital Link: the page, a redirect, a linkset, or a clear error."""
     if request.method == "OPTIONS":
@@ -142,10 +134,10 @@ def _pass_query(href: str) -> str:
     kept = [part for part in raw.split("&") if part and not part.startswith("linkType=")]
     if not kept:
         return href
-    return href + ("&" if "?" in href else "?") + "&".join(kept)
+    href, hash_, fragment = href.partition("#")  # the query goes before a fragment
+    return href + ("&" if "?" in href else "?") + "&".join(kept) + hash_ + fragment
 
 
-@bp.get("/.well-known/gs1resolver")
 def description() -> Response:
     """The resolver description file of the GS1-Conformant resolver standard."""
     root = current_app.config["PUBLIC_URL"]

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from qrsvc.localtime import ZONE_NAME
 from qrsvc.models import Batch, Product, StampRun, StampScan, StampState, utcnow
-from qrsvc.stamps import runs, scans
+from qrsvc.stamps import counting, runs
 from qrsvc.stamps.codes import serial_label
 
 #: Wrong PINs on one stamp that make it worth a look (someone is guessing).
@@ -96,7 +96,7 @@ def counterfeit_alerts(
         )
         for state, batch, ref, product in session.execute(query.limit(limit))
     ]
-    order = {reason: rank for rank, reason in enumerate((*scans.REASONS, "pin_guessing"))}
+    order = {reason: rank for rank, reason in enumerate((*counting.REASONS, "pin_guessing"))}
     alerts.sort(key=lambda alert: order[alert.reason])  # stable: latest first within a reason
     return alerts
 

@@ -193,6 +193,6 @@ def check_command(code: str) -> None:
 )
 def prune_command(days: int) -> None:
     """Delete old per-scan rows (counts, first-scan times and alerts are kept)."""
-    from qrsvc.stamps.scans import prune_scans
+    from qrsvc.stamps.counting import prune_scans
 
     click.echo(f"deleted {prune_scans(db.session, older_than_days=days)} scan rows")

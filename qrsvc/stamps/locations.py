@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from qrsvc.database import begin_write
 from qrsvc.models import StampScan, StampState, utcnow
-from qrsvc.stamps import scans
+from qrsvc.stamps import counting
 
 #: Two located scans farther apart than this, faster than anyone travels: a copy.
 FAR_APART_KM = 50
@@ -84,7 +84,7 @@ def share_location(
     far = any(_too_far(scan.at, scan.latitude, scan.longitude, *other) for other in others)
     if far:
         current = session.scalar(select(StampState.alert_reason).where(StampState.serial == serial))
-        scans.flag(session, serial, "far_apart", current or "")
+        counting.flag(session, serial, "far_apart", current or "")
     session.commit()
     return SharedLocation(received=True, far_apart=far)
 

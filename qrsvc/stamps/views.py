@@ -1,6 +1,6 @@
 """Stamp pages: what a buyer sees after scanning a stamp (``/S/<token>``).
 
-Thin views: parse the token, call one service of :mod:`qrsvc.stamps.pages`, render.
+Thin views: parse the token, call one service of :mod:`qrsvc.stamps.stamp_page`, render.
 A token that is not one we signed never reaches the database.
 
 Every page that shows a stamp's verdict to a person counts the scan, whatever the URL
@@ -16,7 +16,6 @@ from datetime import timedelta
 from urllib.parse import quote
 
 from flask import (
-    Blueprint,
     Response,
     abort,
     current_app,
@@ -35,12 +34,10 @@ from qrsvc.fastpath import catalog_gettext, render_with_kept_layout
 from qrsvc.i18n import UI_LANGUAGES, requested_language
 from qrsvc.localtime import local_today
 from qrsvc.ratelimit import client_address, hit_limits
-from qrsvc.stamps import facts, pages
+from qrsvc.stamps import facts, stamp_page
 from qrsvc.stamps.codes import StampCodeError, make_token, parse_token
+from qrsvc.stamps.counting import REVIEW_WINDOW, client_hash
 from qrsvc.stamps.locations import FAR_APART_KM
-from qrsvc.stamps.scans import REVIEW_WINDOW, client_hash
-
-bp = Blueprint("stamps", __name__)
 
 #: Link previews (a buyer sharing the page in Zalo or Messenger) are not scans.
 _BOTS = re.compile(
@@ -64,16 +61,11 @@ def _form_limit() -> str:
     return current_app.config.get("STAMP_PIN_RATELIMIT", "10/minute;50/day")
 
 
-@bp.before_request
 def choose_language() -> None:
     """Decide the page language once per request."""
     g.lang = requested_language()
 
 
-@bp.get("/S/<token>")
-@bp.get("/s/<token>", endpoint="stamp_lower")
-@bp.get("/S/<token>/", endpoint="stamp_slash")
-@bp.get("/s/<token>/", endpoint="stamp_lower_slash")
 def stamp(token: str):
     """The stamp page; any other spelling of a genuine token redirects to the canonical one.
 
@@ -82,21 +74,20 @@ def stamp(token: str):
     hit_limits(_page_limit(), scope="stamp-page", description=_FLOOD)
     serial = _serial_or_none(token)
     if serial is None:
-        return _render(pages.StampPage("unknown"))
+        return _render(stamp_page.StampPage("unknown"))
     canonical = make_token(_key(), serial)
     if token != canonical or request.endpoint != "stamps.stamp":
         query = request.query_string.decode("latin-1")
         target = url_for("stamps.stamp", token=canonical)
         return redirect(target + (f"?{query}" if query else ""), code=301)
     if not _is_scan():
-        return _render(pages.StampPage("preview", serial=serial), canonical)
-    page = pages.stamp_page(
+        return _render(stamp_page.StampPage("preview", serial=serial), canonical)
+    page = stamp_page.stamp_page(
         db.session, serial, client=_client(), count=True, review_window=_review_window()
     )
     return _render(page, canonical)
 
 
-@bp.before_request
 def refuse_posts_from_other_sites() -> None:
     """The stamp forms' defence against cross-site requests, without a token.
 
@@ -117,7 +108,6 @@ def refuse_posts_from_other_sites() -> None:
         abort(403, description=_("This form can only be sent from the stamp page."))
 
 
-@bp.post("/S/<token>/pin")
 @csrf.exempt
 @limiter.limit(_form_limit)
 def confirm_pin(token: str):
@@ -126,13 +116,12 @@ def confirm_pin(token: str):
     if serial is None:
         abort(404)
     pin = request.form.get("pin", "")[:64]
-    page = pages.pin_page(db.session, serial, _key(), pin)
+    page = stamp_page.pin_page(db.session, serial, _key(), pin)
     if page is None:
         abort(404)
     return _render(page)
 
 
-@bp.post("/S/<token>/location")
 @csrf.exempt
 @limiter.limit(_form_limit)
 def share_location(token: str):
@@ -147,7 +136,7 @@ def share_location(token: str):
         abort(400, description=_("The location must be two numbers (latitude, longitude)."))
     if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):  # also rejects nan
         abort(400, description=_("The location must be two numbers (latitude, longitude)."))
-    page = pages.location_page(
+    page = stamp_page.location_page(
         db.session, serial, client=_client(), latitude=latitude, longitude=longitude
     )
     return _render(page)
@@ -166,8 +155,8 @@ def render_item_stamp(batch, serial: str) -> Response | None:
     number = _serial_or_none(serial)
     run = facts.run_of(db.session, number) if number is not None else None
     if run is None or run.batch_id != batch.id:
-        if pages.batch_has_stamps(db.session, batch.id):
-            return _render(pages.StampPage("unknown"))
+        if stamp_page.batch_has_stamps(db.session, batch.id):
+            return _render(stamp_page.StampPage("unknown"))
         return None
     canonical = make_token(_key(), number)
     if serial != canonical:
@@ -175,14 +164,14 @@ def render_item_stamp(batch, serial: str) -> Response | None:
         query = request.query_string.decode("latin-1")
         return redirect(f"{prefix}/{canonical}" + (f"?{query}" if query else ""), code=301)
     if not _is_scan():
-        return _render(pages.StampPage("preview", serial=number), canonical)
-    page = pages.stamp_page(
+        return _render(stamp_page.StampPage("preview", serial=number), canonical)
+    page = stamp_page.stamp_page(
         db.session, number, client=_client(), count=True, review_window=_review_window()
     )
     return _render(page, canonical)
 
 
-def _render(page: pages.StampPage, token: str | None = None) -> Response:
+def _render(page: stamp_page.StampPage, token: str | None = None) -> Response:
     if token is None and page.serial is not None:
         token = make_token(_key(), page.serial)
     context = dict(

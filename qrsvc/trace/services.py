@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from qrsvc.extensions import db
@@ -65,21 +65,6 @@ def published_batch_by_ref(ref: str) -> Batch | None:
         .where(Batch.ref == ref, Product.status == Status.PUBLISHED)
         .options(selectinload(Batch.product).selectinload(Product.producer))
     )
-
-
-def product_page(page: int, per_page: int) -> tuple[list[Product], int]:
-    """One page of published products (by reference) and the total count."""
-    published = Product.status == Status.PUBLISHED
-    total = db.session.scalar(select(func.count()).select_from(Product).where(published)) or 0
-    rows = db.session.scalars(
-        select(Product)
-        .where(published)
-        .order_by(Product.ref)
-        .offset((page - 1) * per_page)
-        .limit(per_page)
-        .options(selectinload(Product.producer))
-    ).all()
-    return list(rows), total
 
 
 def photos_of(product: Product) -> list[Media]:

@@ -11,16 +11,24 @@ from flask import abort, g, make_response, render_template, request
 from flask_babel import gettext as _
 
 from qrsvc import cache
+from qrsvc.areas.filters import (
+    FilterError,
+    area_choices,
+    categories,
+    former_districts,
+    page_number,
+    read_filters,
+)
+from qrsvc.areas.listing import product_page
 from qrsvc.i18n import requested_language
 from qrsvc.public.relic_page import picture
-from qrsvc.trace import bp, services
-from qrsvc.trace.pages import remember_language, render_batch, render_product
+from qrsvc.public.relics import filter_message
+from qrsvc.trace import services
+from qrsvc.trace.product_pages import remember_language, render_batch, render_product
 
 PER_PAGE = 30
 
 
-@bp.route("/p/<ref>", methods=["GET", "HEAD"])
-@bp.route("/p/<ref>/", methods=["GET", "HEAD"])
 def product(ref: str):
     """A product page by its local reference."""
     found = services.published_product_by_ref(ref)
@@ -29,7 +37,6 @@ def product(ref: str):
     return render_product(found)
 
 
-@bp.route("/p/<ref>/10/<path:lot>", methods=["GET", "HEAD"])
 def batch(ref: str, lot: str):
     """A batch page by product reference and lot; an unknown lot walks up to the product."""
     found = services.published_product_by_ref(ref)
@@ -42,26 +49,30 @@ def batch(ref: str, lot: str):
     return render_batch(the_batch)
 
 
-@bp.get("/products")
 @cache.cached_page()
 def products():
-    """Published products, a page at a time."""
+    """Published products a page at a time, filtered by area, former district, category
+    and OCOP stars; a page past the end is shown empty, saying so."""
     g.lang = requested_language()
-    raw = request.args.get("page", "1")
-    if not (raw.isascii() and raw.isdigit() and len(raw) < 7 and int(raw) >= 1):
-        abort(400, description=_("The page number must be a whole number from 1."))
-    page = int(raw)
-    rows, total = services.product_page(page, PER_PAGE)
-    pages = max(1, -(-total // PER_PAGE))
-    if page > pages:
-        abort(404, description=_("There is no such page of products."))
+    try:
+        filters = read_filters(request.args, "products")
+        listing = product_page(filters, page_number(request.args), PER_PAGE)
+    except FilterError as exc:
+        abort(400, description=filter_message(exc.param))
+    rows = listing.items
     thumbs = {pid: picture(media, g.lang) for pid, media in services.first_photos(rows).items()}
     html = render_template(
         "trace/products.html",
         products=rows,
         thumbs=thumbs,
-        page=page,
-        pages=pages,
+        listing=listing,
+        page=listing.page,
+        pages=listing.pages,
+        filters=filters,
+        link_args=filters.query_args(),
+        areas=area_choices(),
+        districts=former_districts(),
+        categories=categories(),
         today=services.today_in_vietnam(),
     )
     return remember_language(make_response(html))

@@ -1,5 +1,9 @@
 """The checks of an archive's records before anything is stored: one function per kind.
 
+Producers, products and batches are checked here, media files in
+:mod:`~qrsvc.transfer.checks_media` and relics in :mod:`~qrsvc.transfer.checks_relics`,
+all with the :class:`Seen` keys and the helpers of this module.
+
 Each takes a record as read from ``data.json`` and the :class:`Seen` keys of the records
 before it, and returns the typed values to insert (its parts nested) while adding what
 is wrong to the row's errors. Types and lengths come from the tables
@@ -17,39 +21,33 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from qrsvc.content.checks import URL, identifier_message
 from qrsvc.gs1 import DigitalLinkError
 from qrsvc.gs1.check_digit import normalise_gtin
-from qrsvc.identifiers import BATCH_REF_LENGTH, IdentifierError, lot_number, record_ref, relic_code
-from qrsvc.media import MediaError
-from qrsvc.media.images import check_image
-from qrsvc.media.storage import check_key
+from qrsvc.identifiers import BATCH_REF_LENGTH, IdentifierError, lot_number, record_ref
 from qrsvc.models import (
     Batch,
     BatchInput,
-    Festival,
-    Media,
     Producer,
     Product,
-    Relic,
-    RelicTranslation,
-    Stele,
     TraceEvent,
     TraceLink,
 )
-from qrsvc.transfer.columns import LANGUAGE_TAG, load_columns
-from qrsvc.transfer.formats import opening_hours_text
-from qrsvc.transfer.snapshot import SKIPPED
+from qrsvc.resolver.linktypes import is_storable
+from qrsvc.transfer.columns import load_columns
+from qrsvc.transfer.snapshot import DERIVED, SKIPPED
 
-#: Parts nested in a record, by kind: read by these checks, not columns.
+#: Parts nested in a record, by kind: read by these checks, not columns. A derived
+#: column (search text) an older archive may carry is read by none: it is computed again.
 NESTED = {
-    "producers": set(),
+    "producers": {"area"} | DERIVED,
     "media": {"producer"},
-    "relics": {"translations", "festivals", "steles", "media", "old_slugs", "related"},
-    "products": {"producer", "photos", "links"},
+    "relics": {"translations", "festivals", "steles", "media", "old_slugs", "related", "area"}
+    | DERIVED,
+    "products": {"producer", "photos", "links"} | DERIVED,
     "batches": {"product", "inputs", "links", "events"},
 }
 MAX_PARTS = 10_000  # festivals, events ... of one record
-IMAGE_FORMATS = {"jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
 #: What a key of :class:`Seen` is, as a message names it.
 CLAIMS = {
     "producer ref": _l("producer ref"),
@@ -62,6 +60,11 @@ CLAIMS = {
     "batch ref": _l("batch ref"),
     "lot of a product": _l("lot of a product"),
     "event": _l("event"),
+    "area code": _l("area code"),
+    "site": _l("site settings"),
+    "verified account": _l("verified account of"),
+    "shop address": _l("shop address"),
+    "open marking": _l("open tampering mark of"),
 }
 
 
@@ -73,6 +76,7 @@ class Seen:
     media_kinds: dict[str, str] = field(default_factory=dict)
     relic_codes: set[str] = field(default_factory=set)
     batch_refs: set[str] = field(default_factory=set)
+    listings: dict[Any, int] = field(default_factory=dict)
 
     def claim(self, errors: list[str], what: str, value: Any, row: str) -> None:
         """Note that ``row`` holds ``value`` as its ``what``; a second holder is an error."""
@@ -98,9 +102,8 @@ class Seen:
         return self.media_kinds.get(key) if isinstance(key, str) else None
 
 
-def _identifier(errors: list[str], name: str, value: Any, check: Callable[[Any], str]) -> None:
-    from qrsvc.admin.checks import identifier_message
-
+def check_identifier(errors: list[str], name: str, value: Any, check: Callable[[Any], str]) -> None:
+    """A code, reference or lot as ``check`` writes it; another spelling is an error."""
     if value is None:
         return
     try:
@@ -117,7 +120,8 @@ def _identifier(errors: list[str], name: str, value: Any, check: Callable[[Any],
         errors.append(f"'{name}': {should}")
 
 
-def _parts(errors: list[str], raw: dict, name: str) -> list[Any]:
+def parts_of(errors: list[str], raw: dict, name: str) -> list[Any]:
+    """The list of parts ``raw[name]`` (festivals, events...), at most :data:`MAX_PARTS`."""
     value = raw.get(name, [])
     if not isinstance(value, list):
         errors.append(_("'%(name)s' must be a list.", name=name))
@@ -135,9 +139,10 @@ def _parts(errors: list[str], raw: dict, name: str) -> list[Any]:
     return value
 
 
-def _part_columns(
+def part_columns(
     errors: list[str], model, parts: list[Any], where: str, skip, extra=frozenset()
 ) -> list[dict[str, Any]]:
+    """Each part's typed columns of ``model`` (and its ``extra`` keys as they are)."""
     out = []
     for index, part in enumerate(parts):
         label = f"{where}[{index}]"
@@ -152,198 +157,14 @@ def _part_columns(
 
 def check_producer(raw: dict, errors: list[str], seen: Seen, row: str) -> dict[str, Any]:
     """A producer: its columns, a well-formed unique ref and GLN."""
-    values, problems = load_columns(Producer.__table__, raw, SKIPPED["producers"], set())
+    values, problems = load_columns(
+        Producer.__table__, raw, SKIPPED["producers"], NESTED["producers"]
+    )
     errors.extend(problems)
-    _identifier(errors, "ref", values.get("ref"), record_ref)
+    check_identifier(errors, "ref", values.get("ref"), record_ref)
     seen.claim(errors, "producer ref", values.get("ref"), row)
     seen.claim(errors, "GLN", values.get("gln"), row)
-    return values
-
-
-def check_media(
-    raw: dict, errors: list[str], seen: Seen, row: str, read: Callable[[str], bytes], files
-) -> dict[str, Any]:
-    """A media record: its columns, its owner, and each of its files a real image or sound."""
-    from qrsvc.admin.uploads import MAX_AUDIO_BYTES, audio_type, strict_image_decoding
-
-    values, problems = load_columns(Media.__table__, raw, SKIPPED["media"], NESTED["media"])
-    errors.extend(problems)
-    owner = values["producer"] = raw.get("producer")
-    if owner is not None and not seen.has("producer ref", owner):
-        errors.append(_no_producer(owner))
-    key = values.get("storage_key")
-    if problems or not isinstance(key, str):
-        return values
-    variants = _variants(errors, values.get("variants"))
-    for file_key in [key, *(v["key"] for v in variants)]:
-        try:
-            check_key(file_key)
-        except ValueError:
-            errors.append(
-                _(
-                    "%(name)s is not a media file name of this service.",
-                    name=repr(file_key[:80]),
-                )
-            )
-            return values
-        seen.claim(errors, "media file", file_key, row)
-        if file_key not in files:
-            errors.append(_("The archive has no file %(name)s.", name=f"media/{file_key[:80]}"))
-    if errors:
-        return values
-    seen.media_kinds[key] = values["kind"]
-    with strict_image_decoding():
-        if values["kind"] == "audio":
-            found = audio_type(read(key))
-            if found is None or found[0] != values["mime_type"]:
-                errors.append(
-                    _(
-                        "%(name)s is not %(type)s audio.",
-                        name=f"media/{key[:80]}",
-                        type=values["mime_type"],
-                    )
-                )
-            elif values.get("size_bytes", 0) > MAX_AUDIO_BYTES:
-                errors.append(
-                    _("%(name)s is larger than an upload may be.", name=f"media/{key[:80]}")
-                )
-            return values
-        _check_picture(errors, key, read(key), values["mime_type"], values)
-        for variant in variants:
-            _check_picture(
-                errors, variant["key"], read(variant["key"]), IMAGE_FORMATS[variant["format"]],
-                variant,
-            )  # fmt: skip
-    return values
-
-
-def _variants(errors: list[str], value: Any) -> list[dict[str, Any]]:
-    good = []
-    for index, variant in enumerate(value or []):
-        if (
-            isinstance(variant, dict)
-            and set(variant) == {"width", "height", "format", "key"}
-            and all(type(variant[k]) is int and variant[k] > 0 for k in ("width", "height"))
-            and variant["format"] in IMAGE_FORMATS
-            and isinstance(variant["key"], str)
-        ):
-            good.append(variant)
-        else:
-            errors.append(
-                f"'variants'[{index}]: "
-                + _("give width, height, format (jpeg, png, webp) and key.")
-            )
-    return good
-
-
-def _check_picture(errors: list[str], key: str, data: bytes, mime: str, expected: dict) -> None:
-    try:
-        fmt, width, height = check_image(data)
-    except MediaError as exc:
-        errors.append(f"media/{key[:80]}: {_(exc.template, **exc.params)}")
-        return
-    name = f"media/{key[:80]}"
-    if IMAGE_FORMATS.get(fmt) != mime:
-        errors.append(
-            _(
-                "%(name)s is a %(format)s image, not %(type)s.",
-                name=name,
-                format=fmt.upper(),
-                type=mime,
-            )
-        )
-    elif expected.get("width") not in (None, width) or expected.get("height") not in (None, height):
-        errors.append(
-            _(
-                "%(name)s is %(width)d×%(height)d px, not as its record says.",
-                name=name,
-                width=width,
-                height=height,
-            )
-        )
-
-
-def check_relic(raw: dict, errors: list[str], seen: Seen, row: str) -> dict[str, Any]:
-    """A relic with its translations, festivals, steles, pictures, old slugs and related."""
-    from qrsvc.admin.relics import SLUG
-
-    values, problems = load_columns(Relic.__table__, raw, SKIPPED["relics"], NESTED["relics"])
-    errors.extend(problems)
-    _identifier(errors, "code", values.get("code"), relic_code)
-    seen.claim(errors, "relic code", values.get("code"), row)
-    slugs = [values.get("slug")] + [s for s in _parts(errors, raw, "old_slugs")]
-    for slug in slugs:
-        if slug is not None and (not isinstance(slug, str) or not SLUG.fullmatch(slug)):
-            errors.append(
-                _(
-                    "%(value)s is not a web address name (lower-case-words).",
-                    value=repr(str(slug)[:60]),
-                )
-            )
-        elif slug is not None:
-            seen.claim(errors, "web address name", slug, row)
-    hours = values.get("opening_hours")
-    if hours is not None and _hours_round_trip(hours) != hours:
-        errors.append(
-            "'opening_hours': " + _("entries must be like {'days': ['Mo'], 'opens': ...}.")
-        )
-    translations = _part_columns(
-        errors, RelicTranslation, _parts(errors, raw, "translations"), "translations",
-        SKIPPED["translations"],
-    )  # fmt: skip
-    langs = [t.get("lang") for t in translations]
-    for lang in langs:
-        if not isinstance(lang, str) or not LANGUAGE_TAG.fullmatch(lang) or langs.count(lang) > 1:
-            errors.append(
-                "translations: "
-                + _("%(value)s must be one language, once.", value=repr(str(lang)[:20]))
-            )
-            break
-    pictures = []
-    for index, picture in enumerate(_parts(errors, raw, "media")):
-        key = picture.get("media") if isinstance(picture, dict) else None
-        position = picture.get("position") if isinstance(picture, dict) else None
-        if seen.media_kind(key) is None or type(position) is not int:
-            errors.append(
-                f"media[{index}]: " + _("give a media key of the archive and its position.")
-            )
-        elif any(key == p["media"] for p in pictures):
-            errors.append(
-                f"media[{index}]: " + _("%(value)s is shown twice.", value=repr(key[:60]))
-            )
-        else:
-            pictures.append({"media": key, "position": position})
-    related = _parts(errors, raw, "related")
-    if len(set(map(str, related))) != len(related) or values.get("code") in related:
-        errors.append("'related': " + _("each other relic once, and not the relic itself."))
-    seen.relic_codes.add(values.get("code"))
-    return values | {
-        "translations": translations,
-        "festivals": _part_columns(
-            errors, Festival, _parts(errors, raw, "festivals"), "festivals", SKIPPED["festivals"]
-        ),
-        "steles": _part_columns(
-            errors, Stele, _parts(errors, raw, "steles"), "steles", SKIPPED["steles"]
-        ),
-        "media": pictures,
-        "old_slugs": slugs[1:],
-        "related": related,
-    }
-
-
-def _hours_round_trip(hours: list[Any]) -> list[Any]:
-    from qrsvc.transfer.formats import parse_opening_hours
-
-    return parse_opening_hours(opening_hours_text(hours))
-
-
-def check_related(record: dict, errors: list[str], seen: Seen) -> None:
-    """Related relics exist in the archive (checked once every relic is known)."""
-    for code in record.get("related", []):
-        if not isinstance(code, str) or code not in seen.relic_codes:
-            errors.append(
-                "'related': " + _("no relic %(value)s in the archive.", value=repr(str(code)[:40]))
-            )
+    return values | {"area": area_of(raw, errors, seen)}
 
 
 def check_product(raw: dict, errors: list[str], seen: Seen, row: str) -> dict[str, Any]:
@@ -351,7 +172,7 @@ def check_product(raw: dict, errors: list[str], seen: Seen, row: str) -> dict[st
     table = Product.__table__
     values, problems = load_columns(table, raw, SKIPPED["products"], NESTED["products"])
     errors.extend(problems)
-    _identifier(errors, "ref", values.get("ref"), record_ref)
+    check_identifier(errors, "ref", values.get("ref"), record_ref)
     seen.claim(errors, "product ref", values.get("ref"), row)
     gtin = values.get("gtin")
     if gtin is not None:
@@ -362,23 +183,20 @@ def check_product(raw: dict, errors: list[str], seen: Seen, row: str) -> dict[st
             errors.append(f"'gtin': {exc}.")
         seen.claim(errors, "GTIN", gtin, row)
     if not seen.has("producer ref", raw.get("producer")):
-        errors.append(_no_producer(raw.get("producer")))
-    photos = _parts(errors, raw, "photos")
+        errors.append(no_producer(raw.get("producer")))
+    photos = parts_of(errors, raw, "photos")
     for key in photos:
         if seen.media_kind(key) != "image":
             errors.append(
                 "'photos': " + _("%(value)s is no photo of the archive.", value=repr(str(key)[:60]))
             )
-    links = check_links(errors, _parts(errors, raw, "links"))
+    links = check_links(errors, parts_of(errors, raw, "links"))
     return values | {"producer": raw.get("producer"), "photos": photos, "links": links}
 
 
 def check_links(errors: list[str], parts: list[Any]) -> list[dict[str, Any]]:
     """Resolver links: only link types the resolver serves, only http(s) addresses."""
-    from qrsvc.admin.checks import URL
-    from qrsvc.resolver.linktypes import is_storable
-
-    links = _part_columns(errors, TraceLink, parts, "links", SKIPPED["links"])
+    links = part_columns(errors, TraceLink, parts, "links", SKIPPED["links"])
     for index, link in enumerate(links):
         if "link_type" in link and not is_storable(link["link_type"]):
             shown = repr(str(link["link_type"])[:40])
@@ -394,8 +212,8 @@ def check_batch(raw: dict, errors: list[str], seen: Seen, row: str) -> dict[str,
     """A batch with its input lots, links and trace events (with their evidence)."""
     values, problems = load_columns(Batch.__table__, raw, SKIPPED["batches"], NESTED["batches"])
     errors.extend(problems)
-    _identifier(errors, "ref", values.get("ref"), lambda v: record_ref(v, BATCH_REF_LENGTH))
-    _identifier(errors, "lot", values.get("lot"), lot_number)
+    check_identifier(errors, "ref", values.get("ref"), lambda v: record_ref(v, BATCH_REF_LENGTH))
+    check_identifier(errors, "lot", values.get("lot"), lot_number)
     seen.claim(errors, "batch ref", values.get("ref"), row)
     product = raw.get("product")
     if not seen.has("product ref", product):
@@ -405,12 +223,12 @@ def check_batch(raw: dict, errors: list[str], seen: Seen, row: str) -> dict[str,
     elif values.get("lot"):
         seen.claim(errors, "lot of a product", (product, values["lot"]), row)
     seen.batch_refs.add(values.get("ref"))
-    inputs = _part_columns(
-        errors, BatchInput, _parts(errors, raw, "inputs"), "inputs", SKIPPED["inputs"],
+    inputs = part_columns(
+        errors, BatchInput, parts_of(errors, raw, "inputs"), "inputs", SKIPPED["inputs"],
         {"input_batch"},
     )  # fmt: skip
-    events = _part_columns(
-        errors, TraceEvent, _parts(errors, raw, "events"), "events", SKIPPED["events"],
+    events = part_columns(
+        errors, TraceEvent, parts_of(errors, raw, "events"), "events", SKIPPED["events"],
         {"evidence"},
     )  # fmt: skip
     for index, event in enumerate(events):
@@ -423,7 +241,7 @@ def check_batch(raw: dict, errors: list[str], seen: Seen, row: str) -> dict[str,
         elif len(set(evidence)) != len(evidence):
             errors.append(f"events[{index}]: " + _("'evidence' names a file twice."))
         event["evidence"] = evidence
-    links = check_links(errors, _parts(errors, raw, "links"))
+    links = check_links(errors, parts_of(errors, raw, "links"))
     return values | {"product": product, "inputs": inputs, "links": links, "events": events}
 
 
@@ -441,5 +259,15 @@ def check_inputs(record: dict, errors: list[str], seen: Seen) -> None:
             )
 
 
-def _no_producer(ref: Any) -> str:
+def area_of(raw: dict, errors: list[str], seen: Seen) -> Any:
+    """The area code a relic or producer names (None for none): an area of the archive."""
+    code = raw.get("area")
+    if code is not None and not seen.has("area code", code):
+        shown = repr(str(code)[:40])
+        errors.append("'area': " + _("no area %(value)s in the archive.", value=shown))
+    return code
+
+
+def no_producer(ref: Any) -> str:
+    """The error of a record whose producer is not in the archive."""
     return "'producer': " + _("no producer %(value)s in the archive.", value=repr(str(ref)[:40]))

@@ -14,6 +14,9 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from qrsvc.content.checks import identifier_message
+from qrsvc.content.editing import version_of
+from qrsvc.content.revisions import diff, record_revision
 from qrsvc.identifiers import IdentifierError, relic_code
 from qrsvc.models import Relic
 from qrsvc.transfer.validation import check_cells, printable, row_cells
@@ -37,10 +40,6 @@ def import_part(session, spec, kind, raw, result, seen: dict, user_id: int | Non
     ``seen`` maps each key met so far in the file to its line: a second row with the
     same key is refused rather than silently overwriting the first.
     """
-    from qrsvc.admin.checks import identifier_message
-    from qrsvc.admin.editing import version_of
-    from qrsvc.admin.revisions import diff, record_revision
-
     cells, errors = row_cells(spec, raw, handled=("relic",))
     code = raw.get("relic")
     code = code.strip() if isinstance(code, str) else code

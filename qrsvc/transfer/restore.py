@@ -4,12 +4,16 @@
 
 Three steps, each only when the one before found nothing wrong:
 
-1. every record is checked (:mod:`qrsvc.transfer.checks`), media files included,
-   before the database is touched;
+1. every record is checked (:mod:`qrsvc.transfer.checks` and its neighbours), media
+   files included, before the database is touched;
 2. every record is inserted in one transaction, each top-level record in a savepoint,
    so the database's own constraints add their per-row errors;
 3. with ``apply``, the media files are written to the store and the transaction is
    committed; should either fail, the files written are removed again.
+
+The stored search text of relics, producers and products is computed again, never taken
+from the file. The archive's site settings take the place of any set on the fresh
+instance before (``qrsvc site init``); areas, like content, make an instance not fresh.
 
 A preview (``apply=False``) runs steps 1 and 2 and rolls back. The records keep their
 codes, references, media keys, event ids and timestamps, so the restored instance
@@ -19,33 +23,27 @@ serves the same pages at the same addresses; only the database ids are new.
 from __future__ import annotations
 
 import logging
+from functools import partial
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from qrsvc import cache
 from qrsvc.database import begin_write
 from qrsvc.media import MediaError, MediaStore
-from qrsvc.models import (
-    Batch,
-    BatchInput,
-    Festival,
-    Media,
-    Producer,
-    Product,
-    RelatedRelic,
-    Relic,
-    RelicMedia,
-    RelicSlug,
-    RelicTranslation,
-    Stele,
-    TraceEvent,
-    TraceLink,
+from qrsvc.models import Area, Media, Producer, Product, Relic
+from qrsvc.site import forget_site
+from qrsvc.transfer import (
+    checks,
+    checks_media,
+    checks_payments,
+    checks_places,
+    checks_relics,
+    inserts,
 )
-from qrsvc.models.events import trace_event_evidence
-from qrsvc.transfer import checks
 from qrsvc.transfer.archive import Archive, ArchiveError
 from qrsvc.transfer.service import ImportReport, RowResult
 from qrsvc.transfer.snapshot import KINDS, media_files
@@ -54,6 +52,11 @@ log = logging.getLogger(__name__)
 MAX_RECORDS = 200_000
 #: The record's key, shown in the report.
 KEYS = {
+    "areas": "code",
+    "site": "hotline",
+    "payment_accounts": "account_number",
+    "retail_listings": "url",
+    "sign_tamperings": "relic",
     "producers": "ref",
     "media": "storage_key",
     "relics": "code",
@@ -61,13 +64,24 @@ KEYS = {
     "batches": "ref",
 }
 CHECKS = {
+    "areas": checks_places.check_area,
+    "site": checks_places.check_site,
+    "payment_accounts": checks_payments.check_account,
+    "retail_listings": checks_payments.check_listing,
+    "sign_tamperings": checks_payments.check_tampering,
     "producers": checks.check_producer,
-    "relics": checks.check_relic,
+    "relics": checks_relics.check_relic,
     "products": checks.check_product,
     "batches": checks.check_batch,
 }
 #: Tables whose rows make an instance no longer fresh.
-CONTENT = {"relics": Relic, "producers": Producer, "products": Product, "media": Media}
+CONTENT = {
+    "relics": Relic,
+    "producers": Producer,
+    "products": Product,
+    "media": Media,
+    "areas": Area,
+}
 
 
 def restore_archive(archive: Archive, store: MediaStore, *, apply: bool) -> ImportReport:
@@ -145,7 +159,7 @@ def _check_all(lists, archive: Archive) -> tuple[ImportReport, dict[str, list]]:
             result.key = str(key)[:60] if key is not None else ""
             row = _("%(kind)s record %(number)d", kind=kind, number=index + 1)
             if kind == "media":
-                values = checks.check_media(
+                values = checks_media.check_media(
                     raw, result.errors, seen, row, archive.read_media, archive.media_keys
                 )
             else:
@@ -153,7 +167,7 @@ def _check_all(lists, archive: Archive) -> tuple[ImportReport, dict[str, list]]:
             result.action = "create"
             checked[kind].append((result, values))
     for result, values in checked["relics"]:
-        checks.check_related(values, result.errors, seen)
+        checks_relics.check_related(values, result.errors, seen)
     for result, values in checked["batches"]:
         checks.check_inputs(values, result.errors, seen)
     used = {key for _kind, key in seen.keys if _kind == "media file"}
@@ -165,21 +179,18 @@ def _check_all(lists, archive: Archive) -> tuple[ImportReport, dict[str, list]]:
 
 
 def _insert_all(session: Session, checked: dict[str, list], report: ImportReport) -> None:
-    ids: dict[str, dict[Any, int]] = {kind: {} for kind in KINDS}
-    steps = (
-        ("producers", lambda v: _insert(session, Producer, v)),
-        ("media", lambda v: _insert_media(session, v, ids)),
-        ("relics", lambda v: _insert_relic(session, v, ids)),
-        ("products", lambda v: _insert_product(session, v, ids)),
-        ("batches", lambda v: _insert_batch(session, v, ids)),
-    )
-    for kind, step in steps:
+    ids: inserts.Ids = {kind: {} for kind in KINDS}
+    for kind, step in inserts.STEPS.items():
         for result, values in checked[kind]:
-            ids[kind][values[KEYS[kind]]] = _in_savepoint(session, result, step, values)
+            insert = partial(step, session, ids=ids)
+            made = _in_savepoint(session, result, insert, values)
+            ids[kind][values.get(KEYS[kind])] = made
     for result, values in checked["relics"]:
-        _in_savepoint(session, result, lambda v: _insert_related(session, v, ids), values)
+        _in_savepoint(session, result, lambda v: inserts.insert_related(session, v, ids), values)
     for result, values in checked["batches"]:
-        _in_savepoint(session, result, lambda v: _insert_inputs(session, v, ids), values)
+        _in_savepoint(session, result, lambda v: inserts.insert_inputs(session, v, ids), values)
+    if report.ok:
+        inserts.refresh_search_text(session)
 
 
 def _in_savepoint(session: Session, result: RowResult, step, values) -> Any:
@@ -194,70 +205,6 @@ def _in_savepoint(session: Session, result: RowResult, step, values) -> Any:
     return made
 
 
-def _insert(session: Session, model, values: dict[str, Any]) -> int:
-    columns = {c.key for c in model.__table__.columns}
-    row = {k: v for k, v in values.items() if k in columns}
-    return session.execute(insert(model.__table__).values(**row)).inserted_primary_key[0]
-
-
-def _insert_media(session: Session, values: dict, ids: dict) -> int:
-    return _insert(
-        session, Media, values | {"producer_id": ids["producers"].get(values["producer"])}
-    )
-
-
-def _insert_relic(session: Session, values: dict, ids: dict) -> int:
-    relic_id = _insert(session, Relic, values)
-    parts = ((RelicTranslation, "translations"), (Festival, "festivals"), (Stele, "steles"))
-    for model, name in parts:
-        for part in values[name]:
-            _insert(session, model, part | {"relic_id": relic_id})
-    for picture in values["media"]:
-        row = {"relic_id": relic_id, "media_id": ids["media"][picture["media"]]}
-        _insert(session, RelicMedia, row | {"position": picture["position"]})
-    for slug in values["old_slugs"]:
-        _insert(session, RelicSlug, {"slug": slug, "relic_id": relic_id})
-    return relic_id
-
-
-def _insert_related(session: Session, values: dict, ids: dict) -> None:
-    for code in values["related"]:
-        pair = {"relic_id": ids["relics"][values["code"]], "related_id": ids["relics"][code]}
-        _insert(session, RelatedRelic, pair)
-
-
-def _insert_product(session: Session, values: dict, ids: dict) -> int:
-    photo_ids = [ids["media"][key] for key in values["photos"]]
-    product_id = _insert(
-        session,
-        Product,
-        values | {"producer_id": ids["producers"][values["producer"]], "photo_ids": photo_ids},
-    )
-    for link in values["links"]:
-        _insert(session, TraceLink, link | {"product_id": product_id, "batch_id": None})
-    return product_id
-
-
-def _insert_batch(session: Session, values: dict, ids: dict) -> int:
-    product_id = ids["products"][values["product"]]
-    batch_id = _insert(session, Batch, values | {"product_id": product_id})
-    for link in values["links"]:
-        _insert(session, TraceLink, link | {"product_id": product_id, "batch_id": batch_id})
-    for event in values["events"]:
-        event_id = _insert(session, TraceEvent, event | {"batch_id": batch_id})
-        for key in event["evidence"]:
-            row = {"event_id": event_id, "media_id": ids["media"][key]}
-            session.execute(insert(trace_event_evidence).values(**row))
-    return batch_id
-
-
-def _insert_inputs(session: Session, values: dict, ids: dict) -> None:
-    batch_id = ids["batches"][values["ref"]]
-    for made_from in values["inputs"]:
-        input_id = ids["batches"].get(made_from["input_batch"])
-        _insert(session, BatchInput, made_from | {"batch_id": batch_id, "input_batch_id": input_id})
-
-
 def _store_and_commit(session: Session, archive: Archive, store: MediaStore, lists) -> None:
     written: list[str] = []
     try:
@@ -270,6 +217,8 @@ def _store_and_commit(session: Session, archive: Archive, store: MediaStore, lis
                 written.append(key)
             store.save(key, archive.read_media(key), _content_type(key))
         session.commit()
+        forget_site()  # the archive's site is shown from now on,
+        cache.bump_generation()  # and no page kept from before the restore
     except (OSError, MediaError, SQLAlchemyError) as exc:
         session.rollback()
         for key in written:

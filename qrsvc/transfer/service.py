@@ -18,12 +18,21 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from qrsvc.content.checks import identifier_message
+from qrsvc.content.festivals import festival_spec, stele_spec
+from qrsvc.content.producers import producer_spec
+from qrsvc.content.products import product_spec
+from qrsvc.content.relics import relic_spec
+from qrsvc.content.revisions import diff, record_revision
+from qrsvc.content.scope import scoped
 from qrsvc.database import begin_write
 from qrsvc.extensions import db
 from qrsvc.identifiers import IdentifierError, record_ref, relic_code
-from qrsvc.models import Festival, Producer, Product, Relic, Stele, utcnow
+from qrsvc.models import Festival, Producer, Product, Relic, Stele, User, utcnow
+from qrsvc.transfer.area_cells import KINDS as IN_AREAS
+from qrsvc.transfer.area_cells import area_cell, area_of_cell
 from qrsvc.transfer.festivals import PART_KEYS, import_part
-from qrsvc.transfer.formats import opening_hours_text, parse_opening_hours
+from qrsvc.transfer.opening_hours import opening_hours_text, parse_opening_hours
 from qrsvc.transfer.validation import check_cells, printable, row_cells
 
 #: The column that names a record's own code, or (festivals, steles) its relic's.
@@ -52,16 +61,11 @@ CSV_FIRST = {
     "steles": ("relic", "position"),
 }
 #: Columns read by this module rather than by the record's spec.
-HANDLED = {"relics": ("opening_hours",), "products": ("producer",)}
+HANDLED = {"relics": ("opening_hours", "area"), "producers": ("area",), "products": ("producer",)}
 
 
 def _specs() -> dict[str, Any]:
-    # The admin's record specs carry the field types and the checks: one set of rules.
-    from qrsvc.admin.festivals import festival_spec, stele_spec
-    from qrsvc.admin.producers import producer_spec
-    from qrsvc.admin.products import product_spec
-    from qrsvc.admin.relics import relic_spec
-
+    # The record specs carry the field types and the checks: the admin's rules, one set.
     return {
         "relics": relic_spec,
         "producers": producer_spec,
@@ -99,17 +103,20 @@ class ImportReport:
         return sum(1 for r in self.rows if r.action == action and not r.errors)
 
 
-def export_records() -> dict[str, list[dict[str, Any]]]:
+def export_records(user: User | None = None) -> dict[str, list[dict[str, Any]]]:
     """Every record as flat records: products name their producer by ref, festivals
-    and steles their relic by code."""
+    and steles their relic by code. With ``user``, only what that user may see
+    (:func:`qrsvc.content.scope.scoped`: an editor limited to areas gets its areas')."""
     specs = _specs()
     return {
-        kind: [{**named, **_read(kind, specs[kind], record)} for record, named in _stored(kind)]
+        kind: [
+            {**named, **_read(kind, specs[kind], record)} for record, named in _stored(kind, user)
+        ]
         for kind in ORDER
     }
 
 
-def _stored(kind: str) -> Iterator[tuple[Any, dict[str, str]]]:
+def _stored(kind: str, user: User | None = None) -> Iterator[tuple[Any, dict[str, str]]]:
     # In a stable order, so that exporting what an export imported gives the same file.
     model = MODELS[kind]
     if kind in PART_KEYS:
@@ -118,10 +125,15 @@ def _stored(kind: str) -> Iterator[tuple[Any, dict[str, str]]]:
             .join(Relic, Relic.id == model.relic_id)
             .order_by(Relic.id, *(getattr(model, name) for name in PART_KEYS[kind]), model.id)
         )
+        if user is not None:
+            stmt = scoped(stmt, model, user)
         for record, code in db.session.execute(stmt):
             yield record, {"relic": code}
         return
-    for record in db.session.scalars(select(model).order_by(model.id)):
+    stmt = select(model).order_by(model.id)
+    if user is not None:
+        stmt = scoped(stmt, model, user)
+    for record in db.session.scalars(stmt):
         yield record, ({"producer": record.producer.ref} if kind == "products" else {})
 
 
@@ -129,6 +141,9 @@ def _read(kind: str, spec, record) -> dict[str, Any]:
     flat = spec.read(record)
     if kind == "relics":
         flat["opening_hours"] = opening_hours_text(record.opening_hours)
+    if kind in IN_AREAS:
+        flat.pop("area_id", None)  # a file names the area by its code
+        flat["area"] = area_cell(record)
     return flat
 
 
@@ -206,9 +221,6 @@ def _duplicate(kind: str, key: str, first: int) -> str:
 
 
 def _import_row(session, spec, kind, raw, result, seen: dict, user_id) -> None:
-    from qrsvc.admin.checks import identifier_message
-    from qrsvc.admin.revisions import diff, record_revision
-
     key_name = KEYS[kind]
     cells, errors = row_cells(spec, raw, HANDLED.get(kind, ()))
     hours = None
@@ -231,6 +243,7 @@ def _import_row(session, spec, kind, raw, result, seen: dict, user_id) -> None:
             first = seen.setdefault((kind, key), result.line)
             if first != result.line:
                 errors.append(_duplicate(kind, key, first))
+    gives_area, area_id = area_of_cell(session, raw, errors) if kind in IN_AREAS else (False, None)
     if kind == "products" and "producer" in raw and not _is_ref(raw["producer"]):
         errors.append("'producer': " + _("give the reference of an existing producer."))
     if errors:
@@ -240,6 +253,8 @@ def _import_row(session, spec, kind, raw, result, seen: dict, user_id) -> None:
     record = session.scalar(select(model).where(getattr(model, key_name) == key))
     creating = record is None
     # The admin's form checks the record as the row leaves it: types, required, lengths...
+    if gives_area:  # the area the code names goes through the form's check too
+        cells["area_id"] = area_id
     checked = check_cells(spec, cells, None if creating else spec.read(record))
     if checked.problems:
         result.errors.extend(checked.messages())
@@ -266,6 +281,8 @@ def _import_row(session, spec, kind, raw, result, seen: dict, user_id) -> None:
     spec.write(record, flat, creating=creating)
     if hours is not None and (creating or hours != record.opening_hours):
         record.opening_hours = hours
+    if gives_area and (creating or area_id != record.area_id):
+        record.area_id = area_id
     if not creating and hasattr(record, "updated_at") and diff(before, _read(kind, spec, record)):
         # An UPDATE even when only translations changed: it moves the version on.
         record.updated_at = utcnow()

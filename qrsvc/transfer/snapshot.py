@@ -4,14 +4,17 @@ One list per kind, each record with every column of its own and its parts nested
 records name each other by their codes and references, never by database ids, so an
 archive restores into any instance:
 
-    producers   (ref)
+    areas       (code) with origins: see :mod:`qrsvc.transfer.snapshot_more`
+    producers   (ref; area by code)
     media       (storage_key; its owner producer by ref; files master + variants)
-    relics      (code) with translations, festivals, steles, media, old_slugs, related
+    site        (logo by media key), then payment accounts, listings, sign tamperings
+    relics      (code; area by code) with translations, festivals, steles, media, old_slugs, related
     products    (ref; producer) with photos (media keys, in order) and links
     batches     (ref; product) with inputs ("made from"), links and events (with evidence)
 
 Lists are in the order the records were made (their ids), so a restored instance makes
-them in the same order and every page sorts ties the same way. What an archive leaves
+them in the same order and every page sorts ties the same way. The stored search text
+is not written: it is derived, and a restore computes it again. What an archive leaves
 out, and why, is in ``docs/transfer.md``.
 """
 
@@ -41,18 +44,25 @@ from qrsvc.models import (
 )
 from qrsvc.models.events import trace_event_evidence
 from qrsvc.transfer.columns import dump_columns
+from qrsvc.transfer.snapshot_more import SKIPPED_MORE, area_codes, snapshot_more
 
-KINDS = ("producers", "media", "relics", "products", "batches")
+#: In the order they are checked and restored: each names only kinds before it.
+KINDS = (
+    "areas", "producers", "media", "site", "relics", "products", "batches",
+    "payment_accounts", "retail_listings", "sign_tamperings",
+)  # fmt: skip
+#: Derived columns: computed again on restore, never taken from a file.
+DERIVED = frozenset({"search_text"})
 
 #: Per kind, the columns written as a reference (or not at all: accounts of this instance).
-SKIPPED = {
-    "producers": frozenset(),
+SKIPPED = SKIPPED_MORE | {
+    "producers": frozenset({"area_id"}) | DERIVED,
     "media": frozenset({"producer_id", "uploaded_by_id"}),
-    "relics": frozenset(),
+    "relics": frozenset({"area_id"}) | DERIVED,
     "translations": frozenset({"relic_id", "reviewed_by_id"}),
     "festivals": frozenset({"relic_id"}),
     "steles": frozenset({"relic_id"}),
-    "products": frozenset({"producer_id", "photo_ids"}),
+    "products": frozenset({"producer_id", "photo_ids"}) | DERIVED,
     "links": frozenset({"product_id", "batch_id"}),
     "batches": frozenset({"product_id"}),
     "inputs": frozenset({"batch_id", "input_batch_id"}),
@@ -64,13 +74,17 @@ def snapshot(session: Session) -> dict[str, list[dict[str, Any]]]:
     """Every record an archive carries, as JSON values (see the module docstring)."""
     producers = dict(session.execute(select(Producer.id, Producer.ref)).all())
     media = dict(session.execute(select(Media.id, Media.storage_key)).all())
-    return {
-        "producers": [dump_columns(p) for p in _all(session, Producer)],
+    areas = area_codes(session)
+    return snapshot_more(session) | {
+        "producers": [
+            dump_columns(p, SKIPPED["producers"]) | {"area": areas.get(p.area_id)}
+            for p in _all(session, Producer)
+        ],
         "media": [
             dump_columns(m, SKIPPED["media"]) | {"producer": producers.get(m.producer_id)}
             for m in _all(session, Media)
         ],
-        "relics": _relics(session),
+        "relics": _relics(session, areas),
         "products": [
             dump_columns(p, SKIPPED["products"])
             | {
@@ -105,7 +119,7 @@ def _is_id(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _relics(session: Session) -> list[dict[str, Any]]:
+def _relics(session: Session, areas: dict[int, str]) -> list[dict[str, Any]]:
     codes = dict(session.execute(select(Relic.id, Relic.code)).all())
     parts: dict[str, dict[int, list]] = {
         name: _grouped(session, model, model.relic_id, SKIPPED[name])
@@ -136,7 +150,8 @@ def _relics(session: Session) -> list[dict[str, Any]]:
     ):
         related[relic_id].append(codes[other])
     return [
-        dump_columns(relic)
+        dump_columns(relic, SKIPPED["relics"])
+        | {"area": areas.get(relic.area_id)}
         | {name: parts[name].get(relic.id, []) for name in parts}
         | {
             "media": pictures.get(relic.id, []),

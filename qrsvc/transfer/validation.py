@@ -1,6 +1,6 @@
 """A row of an exchange file checked by the very form the admin edits its record with.
 
-The admin builds a WTForms form from each record's spec (:mod:`qrsvc.admin.forms_records`);
+The content layer builds a WTForms form from each record's spec (:mod:`qrsvc.content.forms`);
 a row is fed to that form as if typed into it, so that types, required fields, choices,
 lengths, ranges and any rule added to the form later apply to an import too, with the
 form's own messages. The form sees the whole record as the import would leave it: the
@@ -23,6 +23,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
+from qrsvc.content.forms import form_class, form_values, input_name
+from qrsvc.content.records import to_json
 from qrsvc.i18n import CONTENT_LANGUAGES
 from qrsvc.localtime import to_local_input
 
@@ -42,6 +44,7 @@ WANTED = {
     "date": _l("a date such as 2025-01-31"),
     "datetime": _l("a date and time such as 2025-01-31T08:30"),
     "bool": _l("yes or no"),
+    "ref": _l("a whole number"),
 }
 DATETIME_INPUT = "%Y-%m-%dT%H:%M"  # the format of the admin's datetime-local input
 
@@ -87,7 +90,7 @@ def row_cells(spec, raw: dict[str, Any], handled: tuple[str, ...] = ()) -> tuple
             continue
         lang = str(column).partition(".")[2]
         f = spec.field_of(str(column))
-        if f is None:
+        if f is None or f.kind == "ref":  # a file names another record by its code
             errors.append(_("Unknown column '%(name)s'.", name=printable(column)))
         elif lang and lang not in CONTENT_LANGUAGES:
             errors.append(
@@ -117,8 +120,6 @@ def check_cells(spec, cells: dict[str, Any], stored: dict[str, Any] | None) -> C
     Returns the typed values of the row's columns (what the import writes; those without
     a problem) and the form's errors by column, for any field of the record.
     """
-    from qrsvc.admin.forms_records import form_class, form_values, input_name
-
     base = _defaults(spec) if stored is None else stored
     checked = CheckedRow()
     used = {key.partition(".")[2] for key in (*base, *cells) if "." in key}
@@ -154,7 +155,6 @@ def check_cells(spec, cells: dict[str, Any], stored: dict[str, Any] | None) -> C
 
 def _defaults(spec) -> dict[str, Any]:
     """A new record's flat values: its columns' defaults (what an import leaves unsaid)."""
-    from qrsvc.admin.records import to_json
 
     table = spec.model.__table__
     found = {}
@@ -191,7 +191,7 @@ def form_input(f, value: Any) -> str | None:
             if word in NO:
                 return None
         raise WrongTypeError(_not_wanted(f, value))
-    if f.kind in ("int", "float"):
+    if f.kind in ("int", "float", "ref"):
         if isinstance(value, bool) or not isinstance(value, int | float | str):
             raise WrongTypeError(_not_wanted(f, value))
         if isinstance(value, float) and f.kind == "int" and value.is_integer():

@@ -20,6 +20,8 @@
      saved on this phone (if any) is not the current one. */
   var box = document.querySelector("[data-pack]");
   if (!box || !navigator.onLine || /^\/(s|admin|api)\//i.test(location.pathname)) return;
+  /* A page may offer one area's pack (data-pack-url); the footer offers all relics. */
+  var packUrl = box.getAttribute("data-pack-url") || "/offline-pack.json";
   var button = box.querySelector("[data-pack-button]");
   var status = box.querySelector("[data-pack-status]");
 
@@ -28,13 +30,13 @@
   }
 
   function savedVersion() {
-    return caches.match("/offline-pack.json").then(function (saved) {
+    return caches.match(packUrl).then(function (saved) {
       return saved ? saved.json().then(function (pack) { return pack.version; }) : null;
     });
   }
 
   function currentVersion() {
-    return fetch("/offline-pack.json", { credentials: "same-origin" }).then(function (response) {
+    return fetch(packUrl, { credentials: "same-origin" }).then(function (response) {
       return response.json();
     }).then(function (pack) { return pack.version; });
   }
@@ -62,7 +64,7 @@
             if (data.progress) { say("busy", " " + data.progress); return; }
             if (data.ok) { resolve(data); } else { reject(data); }
           };
-          reg.active.postMessage({ type: "offline-pack" }, [channel.port2]);
+          reg.active.postMessage({ type: "offline-pack", url: packUrl }, [channel.port2]);
         });
       })
       .then(function () { say("done"); button.hidden = true; })

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 import pytest
 from werkzeug.serving import make_server
 
+from qrsvc import admin_app
 from qrsvc.extensions import db
 from qrsvc.models import User
 from tests.browser.conftest import LiveServer, new_phone_context
@@ -54,9 +55,10 @@ def failing_server(tmp_path_factory) -> Iterator[LiveServer]:
     for path, endpoint in (
         ("/r/failing/<int:code>", "public.failing"),
         ("/01/failing/<int:code>", "resolver.failing"),
-        ("/admin/failing/<int:code>", "admin.failing"),
     ):
         app.add_url_rule(path, endpoint, fail_with)
+    # The admin is an application of its own, mounted under /admin.
+    admin_app(app).add_url_rule("/failing/<int:code>", "admin.failing", fail_with)
     with app.app_context():
         user = User(email=EDITOR, role="editor")
         user.set_password(PASSWORD)

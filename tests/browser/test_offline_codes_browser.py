@@ -154,3 +154,30 @@ def test_the_offer_shows_only_where_saving_can_work(live_server, chromium):
         assert page.locator("[data-pack]").is_hidden()
     finally:
         context.close()
+
+
+def test_a_1x_phone_offline_shows_the_photos_from_other_saved_widths(live_server, chromium):
+    """A cheap 360 px phone at 1x asks for widths the pack (made for 2x) does not hold:
+    offline, the service worker answers with a saved width of the same photo."""
+    base = live_server.url
+    packed = {base + url for url in pack_of(live_server)["images"]}
+    codes = published_codes(live_server)
+    code = "LK01" if "LK01" in codes else codes[0]
+    context = new_phone_context(chromium, device_scale_factor=1)
+    try:
+        page = context.new_page()
+        save_offline_pack(page, base)
+        context.set_offline(True)
+        page.goto(base + f"/r/{code}", wait_until="load")
+        assert page.locator(RELIC_HEADING).count() == 1
+        shown = photos_shown(page)
+        assert shown and all(photo["w"] > 0 for photo in shown), shown
+        main = page.evaluate(
+            "() => { const img = document.querySelector('article.relic img');"
+            " return img ? {src: img.currentSrc, w: img.naturalWidth} : null; }"
+        )
+        assert main is not None and main["w"] > 0, main
+        # The page asked for a width the pack does not hold: the fallback answered it.
+        assert any(photo["src"] not in packed for photo in shown), (shown, packed)
+    finally:
+        context.close()

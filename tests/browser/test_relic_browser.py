@@ -95,7 +95,9 @@ def test_switch_language_and_keep_it(live_server, browser_page):
     assert browser_page.locator("html").get_attribute("lang") == "en"
     open_page(browser_page, live_server.url + "/relics")  # the choice is remembered
     assert browser_page.locator("html").get_attribute("lang") == "en"
-    assert browser_page.get_by_role("heading", level=1).inner_text() == "Relics of Thọ Xuân"
+    assert (
+        browser_page.get_by_role("heading", level=1).inner_text().startswith("Relics of Thọ Xuân")
+    )
 
 
 def tone_wav(seconds: float = 1.0, rate: int = 8000) -> bytes:

@@ -28,6 +28,9 @@ UNREACHABLE = {
     "sqlite-no-folder": "sqlite:////nonexistent-qrsvc-folder/sub/qrsvc.sqlite3",
 }
 #: Commands that never touch the database: they must still not end in a traceback.
+AREAS_CSV = "code,name,kind,province,former_commune,former_district\n" + (
+    "10101,Xã Hòa Bình,commune,Tỉnh Mẫu,Xã Cũ,Huyện Cũ\n"
+)
 NO_DATABASE = {
     "formats",
     "qr",
@@ -101,6 +104,10 @@ def _value(param: click.Parameter, folder: Path, stamp_url: str) -> str:
     if isinstance(kind, click.IntRange | click.FloatRange) or kind in (click.INT, click.FLOAT):
         return str(getattr(kind, "min", None) or 1)
     if isinstance(kind, click.Path | click.File):
+        if isinstance(kind, click.File) and "r" in kind.mode:  # an areas CSV
+            existing = folder / f"{param.name}.csv"
+            existing.write_text(AREAS_CSV, encoding="utf-8")
+            return str(existing)
         if getattr(kind, "exists", False):
             existing = folder / f"{param.name}.json"
             existing.write_text(EXCHANGE_DOCUMENT, encoding="utf-8")

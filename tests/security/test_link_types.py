@@ -141,7 +141,7 @@ def test_a_refused_link_type_is_explained(app, client, product_id):
 
 def test_the_link_check_refuses_what_the_form_cannot_send(app):
     """The rule is in the record's check too, for any path that skips the form."""
-    from qrsvc.admin.links import check_link
+    from qrsvc.content.links import check_link
 
     with app.app_context():
         for link_type in ("gs1:buyOnline", "gs1:defaultLink", None, 3):

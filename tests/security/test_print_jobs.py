@@ -25,6 +25,7 @@ from sqlalchemy import select
 from qrsvc.extensions import db
 from qrsvc.models import Batch, PrintJob, Producer, Product, SerialCounter, StampRun, utcnow
 from qrsvc.printing import jobs
+from qrsvc.printing.heartbeat import Heartbeat
 from qrsvc.printing.records import stamp_records
 from tests.conftest import PUBLIC_URL
 
@@ -246,9 +247,9 @@ def test_a_superseded_attempt_stops_without_touching_the_job(app):
         job = PrintJob(kind="stamps", status="running", total=10, attempts=2)
         db.session.add(job)
         db.session.commit()
-        old = jobs.Heartbeat(db.engine, job.id, attempt=1, interval=HEARTBEAT)
+        old = Heartbeat(db.engine, job.id, attempt=1, interval=HEARTBEAT)
         assert old.beat() is False
-        current = jobs.Heartbeat(db.engine, job.id, attempt=2, interval=HEARTBEAT)
+        current = Heartbeat(db.engine, job.id, attempt=2, interval=HEARTBEAT)
         assert current.beat() is True
         db.session.commit()  # see what the heartbeat's own connection wrote
         assert db.session.get(PrintJob, job.id).heartbeat_at is not None

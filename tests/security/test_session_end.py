@@ -236,10 +236,11 @@ def test_in_production_the_remember_me_cookie_is_secure(app, tmp_path, database_
         user.set_password(PASSWORD)
         db.session.add(user)
         db.session.commit()
+    # The production app answers its public address only (TRUSTED_HOSTS).
     answer = app.test_client().post(
         "/admin/login",
         data={"email": EMAIL, "password": PASSWORD, "remember": "y"},
-        base_url="https://localhost",
+        base_url="https://127.0.0.1",
     )
     assert answer.status_code == 302
     remember = next(
